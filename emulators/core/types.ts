@@ -1,0 +1,77 @@
+/** The public surface shared by both emulators: factories, controls, faults, counters. */
+
+export type FaultKind =
+  | 'latency' | 'status' | 'rateLimit' | 'malformed' | 'reset' | 'truncate'
+  | 'slowStream' | 'cutStream' | 'stall' | 'shape';
+
+export interface FaultSpec {
+  /** A route id (Synvo: profile, events, query, search, upload, fileStatus, fileList, fileDelete; MemSync: bio, memories, memoriesSearch) or `*`. */
+  route: string;
+  kind: FaultKind;
+  /** How many calls the fault applies to; absent: until cleared. */
+  times?: number;
+  ms?: number;
+  jitterMs?: number;
+  status?: number;
+  body?: unknown;
+  retryAfter?: number;
+  tokenDelayMs?: number;
+  afterTokens?: number;
+  variant?: 'alternate';
+}
+
+export interface RouteCalls {
+  total: number;
+  byUser: Record<string, number>;
+}
+
+export interface CallCounts {
+  routes: Record<string, RouteCalls>;
+  openStreams: number;
+}
+
+export interface EmulatorControls {
+  addFault(fault: FaultSpec): void;
+  clearFaults(): void;
+  calls(): CallCounts;
+  resetCalls(): void;
+  /** Seed data back, no faults, counters at zero. */
+  reset(): void;
+}
+
+export interface EmulatorOptions {
+  /** @default 0 (any free port) */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** Accepted API keys. @default ['synvo-dev-key'] / ['memsync-dev-key'] */
+  apiKeys?: string[];
+  /** Serve the /__emulator/ control API. @default true */
+  controls?: boolean;
+  /** Requests a minute per API key. @default 100000 */
+  rateLimitPerMinute?: number;
+  /** Fixed latency added to a route's every answer (benchmarks), by route id. @default {} */
+  routeLatencyMs?: Record<string, number>;
+}
+
+export interface SynvoEmulatorOptions extends EmulatorOptions {
+  /** Delay before an upload is processed. @default 300 */
+  processingDelayMs?: number;
+  /** Delay before the first streamed token. @default 0 */
+  firstTokenDelayMs?: number;
+  /** Delay between streamed tokens. @default 5 */
+  tokenDelayMs?: number;
+}
+
+export interface MemSyncEmulatorOptions extends EmulatorOptions {
+  /** Time a bio generation takes. @default 50 */
+  generationDelayMs?: number;
+}
+
+export interface RunningEmulator {
+  /** Base URL, e.g. http://127.0.0.1:4010 (no trailing slash). */
+  url: string;
+  port: number;
+  controls: EmulatorControls;
+  stop(): Promise<void>;
+}
