@@ -3,7 +3,7 @@ import type { FaultKind, FaultSpec } from './types.js';
 
 export const faultSchema = z.object({
   route: z.string().min(1),
-  kind: z.enum(['latency', 'status', 'rateLimit', 'malformed', 'reset', 'truncate', 'slowStream', 'cutStream', 'stall', 'shape']),
+  kind: z.enum(['latency', 'status', 'rateLimit', 'malformed', 'reset', 'truncate', 'slowStream', 'cutStream', 'stall', 'shape', 'streamError']),
   times: z.number().int().positive().optional(),
   ms: z.number().nonnegative().optional(),
   jitterMs: z.number().nonnegative().optional(),

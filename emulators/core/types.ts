@@ -2,7 +2,9 @@
 
 export type FaultKind =
   | 'latency' | 'status' | 'rateLimit' | 'malformed' | 'reset' | 'truncate'
-  | 'slowStream' | 'cutStream' | 'stall' | 'shape';
+  | 'slowStream' | 'cutStream' | 'stall' | 'shape'
+  /** Extension to the contract: after `afterTokens` tokens, an SSE `{"type":"error"}` event built from `body` ({error, code}), then the stream ends. */
+  | 'streamError';
 
 export interface FaultSpec {
   /** A route id (Synvo: profile, events, query, search, upload, fileStatus, fileList, fileDelete; MemSync: bio, memories, memoriesSearch) or `*`. */
@@ -50,6 +52,8 @@ export interface EmulatorOptions {
   controls?: boolean;
   /** Requests a minute per API key. @default 100000 */
   rateLimitPerMinute?: number;
+  /** Clock in epoch milliseconds, for expiry and cooldown tests. @default Date.now */
+  now?: () => number;
   /** Fixed latency added to a route's every answer (benchmarks), by route id. @default {} */
   routeLatencyMs?: Record<string, number>;
 }
