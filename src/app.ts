@@ -1,0 +1,94 @@
+/**
+ * createApp(config) -> { yoga, server, start, stop }: the yoga instance (usable on its own via
+ * `yoga.fetch()`), mounted on a node:http server at /graphql.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { Config } from './config.js';
+import { DEV_SERVICE_KEY } from './config.js';
+import type { GraphContext, UpstreamClients } from './schema/context.js';
+import { schema } from './schema/index.js';
+import { createAuthenticator } from './server/auth.js';
+import { createGraphContext } from './server/context.js';
+import { mintDevToken } from './server/dev-credentials.js';
+import { graphiqlOptions } from './server/graphiql.js';
+import { createUpstreamClients } from './server/upstream-clients.js';
+import { createMaskError } from './server/upstream-errors.js';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface AppOptions {
+  /** Upstream clients to use instead of ones built from the config (tests). */
+  clients?: UpstreamClients;
+}
+
+export interface App {
+  yoga: YogaServerInstance<Record<string, unknown>, GraphContext>;
+  server: Server;
+  clients: UpstreamClients;
+  /** A development JWT for `default` when the development credentials are in use. */
+  devToken: string | null;
+  start(): Promise<{ url: string }>;
+  stop(): Promise<void>;
+}
+
+export async function createApp(config: Readonly<Config>, options: AppOptions = {}): Promise<App> {
+  const ownsClients = !options.clients;
+  const clients = options.clients ?? createUpstreamClients(config);
+  const authenticator = createAuthenticator(config.auth);
+  const devToken =
+    config.auth.development && config.auth.jwtSecret ? await mintDevToken({ secret: config.auth.jwtSecret }) : null;
+
+  // Each feature adds one `useX` here (issues 6, 7, 8).
+  const plugins: Plugin<GraphContext>[] = [];
+
+  const yoga = createYoga<Record<string, unknown>, GraphContext>({
+    schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    landingPage: false,
+    graphiql: config.production ? false : graphiqlOptions({ devToken, devServiceKey: config.auth.development ? DEV_SERVICE_KEY : null }),
+    maskedErrors: { maskError: createMaskError({ development: config.nodeEnv === 'development' }) },
+    logging: false,
+    plugins,
+    context: async ({ request }) => {
+      const caller = await authenticator.authenticate({
+        authorization: request.headers.get('authorization'),
+        apiKey: request.headers.get('x-api-key'),
+      });
+      return createGraphContext({ caller, clients, signal: request.signal, config });
+    },
+  });
+
+  const server = createServer(yoga);
+  let started = false;
+
+  return {
+    yoga,
+    server,
+    clients,
+    devToken,
+    start() {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.off('error', reject);
+          started = true;
+          const { address, port } = server.address() as AddressInfo;
+          const host = address.includes(':') ? `[${address}]` : address;
+          resolve({ url: `http://${host}:${port}${GRAPHQL_PATH}` });
+        });
+      });
+    },
+    async stop() {
+      if (started) {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        started = false;
+      }
+      if (ownsClients) await Promise.all([clients.synvo.close(), clients.memsync.close()]);
+    },
+  };
+}

@@ -1,0 +1,237 @@
+/**
+ * The only reader of the environment (STYLE.md). `loadConfig(env)` validates every variable of
+ * api-design.md at start, names the variable on any bad value, and returns a typed, frozen config.
+ */
+import { z } from 'zod';
+import type { UpstreamClientOptions } from './upstream/types.js';
+
+/** Development credentials, used only when both upstreams are the embedded emulators. */
+export const DEV_SERVICE_KEY = 'memgate-dev-key';
+export const DEV_JWT_SECRET = 'memgate-dev-secret';
+/** API keys the embedded emulators accept. */
+export const EMULATOR_API_KEYS = { synvo: 'synvo-dev-key', memsync: 'memsync-dev-key' } as const;
+
+export type NodeEnv = 'development' | 'production' | 'test';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface UpstreamConfig {
+  /** Base URL without a trailing slash; `null` when the embedded emulator is to be used. */
+  baseUrl: string | null;
+  /** API key for the upstream; never logged, never returned. */
+  apiKey: string;
+  /** Port for the embedded emulator (0: any free port). @default 4010 (Synvo) / 4020 (MemSync) */
+  emulatorPort: number;
+}
+
+export interface AuthConfig {
+  /** HS256 secret for end-user JWTs. */
+  jwtSecret: string | null;
+  /** JWKS URL for end-user JWTs (RS256/ES256...), used when set. */
+  jwksUrl: string | null;
+  /** Accepted `X-Api-Key` values for trusted back-ends. */
+  serviceKeys: readonly string[];
+  /** True when the development credentials are in use (embedded emulators only). */
+  development: boolean;
+}
+
+export interface GraphConfig {
+  /** Max names accepted by `users(names)`. @default 100 */
+  maxUsers: number;
+  /** Max users whose upstream calls run at once, per endpoint, within one request. @default 8 */
+  userConcurrency: number;
+  /** Events fetched from Synvo when `events(types)` must filter locally (Synvo's max). @default 1000 */
+  eventsFilterWindow: number;
+}
+
+export interface Config {
+  nodeEnv: NodeEnv;
+  production: boolean;
+  host: string;
+  port: number;
+  logLevel: LogLevel;
+  redisUrl: string | null;
+  synvo: UpstreamConfig;
+  memsync: UpstreamConfig;
+  /** True when neither upstream has a base URL: the launcher embeds both emulators. */
+  emulated: boolean;
+  auth: AuthConfig;
+  /** Options handed to both upstream clients. */
+  upstreamOptions: UpstreamClientOptions;
+  graph: GraphConfig;
+}
+
+/** Thrown by `loadConfig`; the message names every bad variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const port = (fallback: number) =>
+  z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ invalid_type_error: 'must be a port number' })
+      .int('must be an integer')
+      .min(0, 'must be between 0 and 65535')
+      .max(65535, 'must be between 0 and 65535')
+      .default(fallback),
+  );
+
+const httpUrl = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .url('must be a URL such as https://api.example.com')
+    .refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be an http or https URL')
+    .refine((u) => !new URL(u).username && !new URL(u).password, 'must not carry credentials')
+    .optional(),
+);
+
+const secret = z.preprocess(emptyToUndefined, z.string().min(1).optional());
+
+const envSchema = z.object({
+  PORT: port(4000),
+  HOST: z.preprocess(emptyToUndefined, z.string().min(1).default('127.0.0.1')),
+  NODE_ENV: z.preprocess(
+    emptyToUndefined,
+    z.enum(['development', 'production', 'test'], {
+      errorMap: () => ({ message: 'must be one of development, production, test' }),
+    }).default('development'),
+  ),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      errorMap: () => ({ message: 'must be one of fatal, error, warn, info, debug, trace, silent' }),
+    }).default('info'),
+  ),
+  SYNVO_BASE_URL: httpUrl,
+  SYNVO_API_KEY: secret,
+  MEMSYNC_BASE_URL: httpUrl,
+  MEMSYNC_API_KEY: secret,
+  SYNVO_EMULATOR_PORT: port(4010),
+  MEMSYNC_EMULATOR_PORT: port(4020),
+  MEMGATE_JWT_SECRET: z.preprocess(
+    emptyToUndefined,
+    z.string().min(16, 'must be at least 16 characters (HS256 secret)').optional(),
+  ),
+  MEMGATE_JWKS_URL: httpUrl,
+  MEMGATE_SERVICE_KEYS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .transform((s) => s.split(',').map((k) => k.trim()).filter(Boolean))
+      .refine((keys) => keys.length > 0, 'must list at least one key')
+      .refine((keys) => keys.every((k) => k.length >= 8), 'every key must be at least 8 characters')
+      .optional(),
+  ),
+  REDIS_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .url('must be a URL such as redis://127.0.0.1:6379')
+      .refine((u) => /^rediss?:$/.test(new URL(u).protocol), 'must be a redis:// or rediss:// URL')
+      .optional(),
+  ),
+});
+
+function stripSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+/**
+ * Reads and validates the environment.
+ * @throws ConfigError naming every bad variable.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    // Never echo the received value: it may be a secret.
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+
+  if (e.SYNVO_BASE_URL && !e.SYNVO_API_KEY) problems.push('SYNVO_API_KEY: required when SYNVO_BASE_URL is set');
+  if (e.MEMSYNC_BASE_URL && !e.MEMSYNC_API_KEY) problems.push('MEMSYNC_API_KEY: required when MEMSYNC_BASE_URL is set');
+
+  const emulated = !e.SYNVO_BASE_URL && !e.MEMSYNC_BASE_URL;
+  const anyReal = !!e.SYNVO_BASE_URL || !!e.MEMSYNC_BASE_URL;
+  const callerAuthConfigured = !!e.MEMGATE_JWT_SECRET || !!e.MEMGATE_JWKS_URL || !!e.MEMGATE_SERVICE_KEYS;
+  if (anyReal && !callerAuthConfigured) {
+    problems.push(
+      'MEMGATE_JWT_SECRET, MEMGATE_JWKS_URL or MEMGATE_SERVICE_KEYS: a real upstream is configured ' +
+        '(SYNVO_BASE_URL/MEMSYNC_BASE_URL) but no caller authentication is; refusing to start ' +
+        'with development credentials in front of real data',
+    );
+  }
+  if (e.MEMGATE_JWT_SECRET && e.MEMGATE_JWKS_URL) {
+    problems.push('MEMGATE_JWT_SECRET, MEMGATE_JWKS_URL: set one of them, not both');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const development = emulated && !callerAuthConfigured;
+  const config: Config = {
+    nodeEnv: e.NODE_ENV,
+    production: e.NODE_ENV === 'production',
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    redisUrl: e.REDIS_URL ?? null,
+    synvo: {
+      baseUrl: e.SYNVO_BASE_URL ? stripSlash(e.SYNVO_BASE_URL) : null,
+      apiKey: e.SYNVO_BASE_URL ? (e.SYNVO_API_KEY ?? '') : (e.SYNVO_API_KEY ?? EMULATOR_API_KEYS.synvo),
+      emulatorPort: e.SYNVO_EMULATOR_PORT,
+    },
+    memsync: {
+      baseUrl: e.MEMSYNC_BASE_URL ? stripSlash(e.MEMSYNC_BASE_URL) : null,
+      apiKey: e.MEMSYNC_BASE_URL ? (e.MEMSYNC_API_KEY ?? '') : (e.MEMSYNC_API_KEY ?? EMULATOR_API_KEYS.memsync),
+      emulatorPort: e.MEMSYNC_EMULATOR_PORT,
+    },
+    emulated,
+    auth: {
+      jwtSecret: e.MEMGATE_JWT_SECRET ?? (development ? DEV_JWT_SECRET : null),
+      jwksUrl: e.MEMGATE_JWKS_URL ?? null,
+      serviceKeys: e.MEMGATE_SERVICE_KEYS ?? (development ? [DEV_SERVICE_KEY] : []),
+      development,
+    },
+    upstreamOptions: {},
+    graph: { maxUsers: 100, userConcurrency: 8, eventsFilterWindow: 1000 },
+  };
+  return deepFreeze(config);
+}
+
+/**
+ * A copy of `config` pointing at running upstreams (the embedded emulators, or test servers).
+ * Used by the launcher outside `src/`; keeps the config frozen.
+ */
+export function withUpstreams(
+  config: Readonly<Config>,
+  upstreams: { synvo?: { baseUrl: string; apiKey?: string }; memsync?: { baseUrl: string; apiKey?: string } },
+  overrides: Partial<Pick<Config, 'port' | 'host' | 'upstreamOptions' | 'graph'>> = {},
+): Readonly<Config> {
+  const next: Config = {
+    ...config,
+    ...overrides,
+    synvo: upstreams.synvo
+      ? { ...config.synvo, baseUrl: stripSlash(upstreams.synvo.baseUrl), apiKey: upstreams.synvo.apiKey ?? config.synvo.apiKey }
+      : config.synvo,
+    memsync: upstreams.memsync
+      ? { ...config.memsync, baseUrl: stripSlash(upstreams.memsync.baseUrl), apiKey: upstreams.memsync.apiKey ?? config.memsync.apiKey }
+      : config.memsync,
+    graph: { ...config.graph, ...overrides.graph },
+    upstreamOptions: { ...config.upstreamOptions, ...overrides.upstreamOptions },
+  };
+  return deepFreeze(next);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) if (typeof v !== 'function') deepFreeze(v);
+  }
+  return value;
+}

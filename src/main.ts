@@ -1,0 +1,44 @@
+/** Production entry point: config -> app -> listen; SIGINT/SIGTERM -> graceful stop. */
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  if (!config.synvo.baseUrl || !config.memsync.baseUrl) {
+    console.error(
+      'memgate: SYNVO_BASE_URL and MEMSYNC_BASE_URL are not both set. Set them for real upstreams, ' +
+        'or run `npm start` to run on the embedded emulators.',
+    );
+    process.exit(1);
+  }
+  const app = await createApp(config);
+  const { url } = await app.start();
+  console.log(`memgate: listening on ${url}`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`memgate: ${signal}, stopping`);
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('memgate: error while stopping', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+await main();

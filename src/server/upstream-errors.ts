@@ -1,0 +1,83 @@
+/**
+ * The one place where upstream failures become GraphQL errors (yoga's `maskedErrors.maskError`).
+ * An UpstreamError's stable `code` becomes `extensions.code`, with `service`, `upstreamStatus`
+ * and, for RATE_LIMITED, `retryAfter`. Messages are ours, never the upstream's text, so no key or
+ * URL can leak. Errors the schema raised on purpose pass unchanged; anything else is masked as
+ * INTERNAL_SERVER_ERROR (with the original only in development).
+ */
+import { GraphQLError } from 'graphql';
+import { maskError as yogaMaskError, type MaskError } from 'graphql-yoga';
+import type { ServiceName, UpstreamErrorCode, UpstreamErrorShape } from '../upstream/types.js';
+
+const upstreamCodes: ReadonlySet<string> = new Set<UpstreamErrorCode>([
+  'UPSTREAM_TIMEOUT',
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_BAD_RESPONSE',
+  'UPSTREAM_REJECTED',
+  'RATE_LIMITED',
+  'CONTEXT_TOO_LONG',
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'ABORTED',
+]);
+
+/** Matches on the stable code and service, not `instanceof` (undici's habit). */
+export function isUpstreamErrorLike(error: unknown): error is UpstreamErrorShape {
+  if (!(error instanceof Error)) return false;
+  const e = error as Partial<UpstreamErrorShape>;
+  return typeof e.code === 'string' && upstreamCodes.has(e.code) && (e.service === 'synvo' || e.service === 'memsync');
+}
+
+const serviceLabel: Record<ServiceName, string> = { synvo: 'Synvo', memsync: 'MemSync' };
+
+function describe(error: UpstreamErrorShape): { code: string; message: string } {
+  const who = `${serviceLabel[error.service]} (${error.endpoint})`;
+  switch (error.code) {
+    case 'UPSTREAM_TIMEOUT':
+      return { code: error.code, message: `${who} did not answer in time` };
+    case 'UPSTREAM_UNAVAILABLE':
+      return { code: error.code, message: `${who} is unavailable` };
+    case 'UPSTREAM_BAD_RESPONSE':
+      return { code: error.code, message: `${who} sent a response that does not match its contract` };
+    case 'UPSTREAM_REJECTED':
+      return { code: error.code, message: `${who} rejected the request` };
+    case 'RATE_LIMITED':
+      return {
+        code: error.code,
+        message: `${who} is rate limiting requests${error.retryAfter !== undefined ? `; retry after ${error.retryAfter} s` : ''}`,
+      };
+    case 'CONTEXT_TOO_LONG':
+      return { code: error.code, message: `${who}: the input is too long for the model's context` };
+    case 'BAD_USER_INPUT':
+      return { code: error.code, message: `${who} rejected an argument as invalid` };
+    case 'NOT_FOUND':
+      // A 404 the schema did not turn into a typed state.
+      return { code: 'UPSTREAM_REJECTED', message: `${who}: not found` };
+    case 'ABORTED':
+      return { code: 'UPSTREAM_UNAVAILABLE', message: `${who}: the call was cancelled` };
+  }
+}
+
+/** The GraphQL form of an upstream failure, located like `located` when given. */
+export function upstreamToGraphQLError(error: UpstreamErrorShape, located?: GraphQLError): GraphQLError {
+  const { code, message } = describe(error);
+  const extensions: Record<string, unknown> = { code, service: error.service };
+  if (error.status !== undefined) extensions['upstreamStatus'] = error.status;
+  if (error.upstreamCode !== undefined) extensions['upstreamCode'] = error.upstreamCode;
+  if (code === 'RATE_LIMITED' && error.retryAfter !== undefined) extensions['retryAfter'] = error.retryAfter;
+  return new GraphQLError(message, {
+    ...(located ? { nodes: located.nodes, source: located.source, positions: located.positions, path: located.path } : {}),
+    extensions,
+  });
+}
+
+/** yoga `maskedErrors.maskError`: upstream errors mapped, the schema's own errors kept, the rest masked. */
+export function createMaskError(options: { development: boolean }): MaskError {
+  return (error, message) => {
+    if (error instanceof GraphQLError && isUpstreamErrorLike(error.originalError)) {
+      return upstreamToGraphQLError(error.originalError, error);
+    }
+    if (isUpstreamErrorLike(error)) return upstreamToGraphQLError(error);
+    return yogaMaskError(error, message, options.development);
+  };
+}
