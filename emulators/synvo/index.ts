@@ -1,0 +1,55 @@
+import { createEmulator, listen } from '../core/kit.js';
+import type { RunningEmulator, SynvoEmulatorOptions } from '../core/types.js';
+import { SynvoRanker } from './answer.js';
+import { synvoOpenApi } from './openapi.js';
+import { synvoRoutes } from './routes.js';
+import { synvoSeed } from './seed.js';
+import { SynvoStore } from './store.js';
+
+export interface SynvoEmulatorExtraOptions extends SynvoEmulatorOptions {
+  /** Idle time on an answer stream after which a `:` keep-alive comment is sent. @default 1000 */
+  keepAliveMs?: number;
+}
+
+/**
+ * Starts the Synvo emulator (upstream-api.md): a real HTTP server with the seed sub-users
+ * `default`, `alex` and `newcomer`, faults, counters and the /__emulator/ control API.
+ */
+export async function startSynvoEmulator(options: SynvoEmulatorExtraOptions = {}): Promise<RunningEmulator> {
+  const now = options.now ?? Date.now;
+  const store = new SynvoStore({ processingDelayMs: options.processingDelayMs ?? 300, now, seed: synvoSeed });
+  const ranker = new SynvoRanker();
+  const { app, controls } = createEmulator(
+    {
+      service: 'synvo',
+      defaultApiKey: 'synvo-dev-key',
+      options,
+      unauthorizedBody: { error: 'Unauthorized', detail: 'Missing or invalid API key' },
+      rateLimitBody: (routeId, retryAfter) =>
+        routeId === 'query'
+          ? { error: 'Too many requests', code: 'RATE_LIMITED' }
+          : { error: 'Too many requests', detail: `Rate limit exceeded; retry after ${retryAfter} s` },
+      resetData: () => {
+        store.reset();
+        ranker.clear();
+      },
+      openapi: synvoOpenApi(),
+    },
+    synvoRoutes({
+      store,
+      ranker,
+      now,
+      firstTokenDelayMs: options.firstTokenDelayMs ?? 0,
+      tokenDelayMs: options.tokenDelayMs ?? 5,
+      keepAliveMs: options.keepAliveMs ?? 1000,
+    }),
+  );
+  const running = await listen(app, controls, options);
+  return {
+    ...running,
+    stop: async () => {
+      store.close();
+      await running.stop();
+    },
+  };
+}
