@@ -77,6 +77,10 @@ export interface LoaderOptions {
   eventsFilterWindow?: number;
 }
 
+/** Synvo's event types (upstream-api.md); the key `other` in a type filter means any type not listed here. */
+export const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set(['personal', 'financial', 'professional', 'educational', 'social']);
+export const OTHER_EVENT_TYPE = 'other';
+
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 const sorted = (list: readonly string[] | null | undefined): string[] | null =>
   list && list.length > 0 ? [...new Set(list)].sort() : null;
@@ -137,7 +141,8 @@ export function createLoaders(options: LoaderOptions): Loaders {
               if (!types) return await rawEvents.load({ user: k.user, limit: k.limit, since, until });
               const all = await rawEvents.load({ user: k.user, limit: window, since, until });
               const wanted = new Set(types);
-              return all.filter((e) => wanted.has(e.type)).slice(-k.limit);
+              const other = wanted.has(OTHER_EVENT_TYPE);
+              return all.filter((e) => wanted.has(e.type) || (other && !KNOWN_EVENT_TYPES.has(e.type))).slice(-k.limit);
             } catch (error) {
               return toError(error);
             }

@@ -1,7 +1,15 @@
 /** Imports every type family (registering it on the builder) and builds the schema. */
 import type { GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
+import './types/date-time.js';
+import './types/enums.js';
 import './types/user.js';
+import './types/profile.js';
+import './types/events.js';
+import './types/biography.js';
+import './types/memories.js';
+import './types/files.js';
+import './types/answer.js';
 
 let built: GraphQLSchema | undefined;
 
