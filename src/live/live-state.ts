@@ -1,0 +1,64 @@
+import { LRUCache } from 'lru-cache';
+import type { FileStatus } from '../upstream/types.js';
+
+/** The last status seen for a watched file. */
+export interface FileStatusSnapshot {
+  fileId: string;
+  status: FileStatus;
+}
+
+/**
+ * The state live updates share between gateway instances: who polls which file (a lease), the
+ * last status seen, when a file was uploaded, and which events were already announced.
+ */
+export interface LiveState {
+  /** Takes the lease, or renews it when this instance holds it; true when this instance holds it now. */
+  holdLease(key: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up if this instance holds it. */
+  releaseLease(key: string): Promise<void>;
+  getStatus(key: string): Promise<FileStatusSnapshot | undefined>;
+  setStatus(key: string, snapshot: FileStatusSnapshot, ttlMs: number): Promise<void>;
+  /** When a file was uploaded, by the upstream's clock (epoch ms). */
+  getUploadTime(key: string): Promise<number | undefined>;
+  setUploadTime(key: string, epochMs: number, ttlMs: number): Promise<void>;
+  /** For each id, true if it was not announced before (and marks it announced). */
+  markAnnounced(user: string, ids: readonly string[], ttlMs: number): Promise<boolean[]>;
+  close(): Promise<void>;
+}
+
+export interface MemoryLiveStateOptions {
+  /** Most entries of each kind kept. @default 10000 */
+  maxEntries?: number;
+}
+
+/** One process, no sharing: the lease is always this instance's. */
+export function createMemoryLiveState(options: MemoryLiveStateOptions = {}): LiveState {
+  const max = options.maxEntries ?? 10_000;
+  const statuses = new LRUCache<string, FileStatusSnapshot>({ max });
+  const uploads = new LRUCache<string, number>({ max });
+  const announced = new LRUCache<string, true>({ max: max * 10 });
+  return {
+    holdLease: async () => true,
+    releaseLease: async () => {},
+    getStatus: async (key) => statuses.get(key),
+    setStatus: async (key, snapshot, ttlMs) => {
+      statuses.set(key, snapshot, { ttl: ttlMs });
+    },
+    getUploadTime: async (key) => uploads.get(key),
+    setUploadTime: async (key, epochMs, ttlMs) => {
+      uploads.set(key, epochMs, { ttl: ttlMs });
+    },
+    markAnnounced: async (user, ids, ttlMs) =>
+      ids.map((id) => {
+        const key = `${user}\u0000${id}`;
+        if (announced.has(key)) return false;
+        announced.set(key, true, { ttl: ttlMs });
+        return true;
+      }),
+    close: async () => {
+      statuses.clear();
+      uploads.clear();
+      announced.clear();
+    },
+  };
+}

@@ -1,0 +1,233 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Repeater } from 'graphql-yoga';
+import { invalidatedByProcessedUpload } from '../cache/cached-clients.js';
+import type { ReadCache } from '../cache/read-cache.js';
+import type { FileStatus, SynvoClient, SynvoEvent } from '../upstream/types.js';
+import type { LivePubSub } from './live-pubsub.js';
+import type { FileStatusSnapshot, LiveState } from './live-state.js';
+
+export interface LiveUpdatesOptions {
+  /** The uncached Synvo client: statuses and fresh events. */
+  synvo: SynvoClient;
+  /** Invalidated when a file finishes processing. */
+  cache: ReadCache;
+  state: LiveState;
+  pubsub: LivePubSub;
+  /** Time between two status polls of a file. @default 1000 */
+  pollIntervalMs?: number;
+  /** How long an instance's polling lease lasts unless renewed. @default max(3 x pollIntervalMs, 2000) */
+  leaseTtlMs?: number;
+  /** How long a file uploaded through the gateway is followed without any subscriber. @default 600000 */
+  trackUploadsForMs?: number;
+  /** Failed polls in a row after which the file's subscribers get the error. @default 5 */
+  maxPollFailures?: number;
+  /** Told about failed polls and background work (logs, metrics). */
+  onError?: (error: unknown, what: string) => void;
+}
+
+export interface LiveUpdatesStats {
+  /** Status polls this instance sent upstream. */
+  polls: number;
+  /** Files this instance is following right now. */
+  activeFiles: number;
+}
+
+/**
+ * Live updates: file statuses and new events, polled once per (user, file) however many
+ * subscribers and gateway instances there are.
+ */
+export interface LiveUpdates {
+  /** Every status of the file from now on (the current one first), ending after COMPLETED, FAILED or UNKNOWN. */
+  watchFile(user: string, fileId: string): AsyncIterableIterator<FileStatusSnapshot>;
+  /** The user's new events, as their files finish processing. */
+  watchEvents(user: string): AsyncIterableIterator<SynvoEvent>;
+  /** Follows a file just uploaded through the gateway until it is processed, subscribers or not. */
+  trackUpload(user: string, fileId: string, uploadedAt: Date): Promise<void>;
+  stats(): LiveUpdatesStats;
+  close(): Promise<void>;
+}
+
+const terminal: ReadonlySet<FileStatus> = new Set(['COMPLETED', 'FAILED', 'UNKNOWN']);
+/** Kept after the end so late subscribers (other instances included) see the final status. */
+const snapshotTtlMs = 3_600_000;
+const announcedTtlMs = 86_400_000;
+
+interface Watcher {
+  push(snapshot: FileStatusSnapshot): void;
+  fail(error: unknown): void;
+}
+
+interface Channel {
+  user: string;
+  fileId: string;
+  key: string;
+  watchers: Set<Watcher>;
+  trackedUntil: number;
+  last: FileStatus | undefined;
+  done: boolean;
+  /** Wakes the loop early (a watcher left, the gateway stops). */
+  wake: AbortController;
+}
+
+/** Identity of an upstream event (they carry no id). */
+export function eventId(event: SynvoEvent): string {
+  return `${event.type}|${event.mentionTime.getTime()}|${event.happenTime?.getTime() ?? ''}|${event.content}`;
+}
+
+export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
+  const { synvo, cache, state, pubsub } = options;
+  const interval = options.pollIntervalMs ?? 1_000;
+  const leaseTtl = options.leaseTtlMs ?? Math.max(3 * interval, 2_000);
+  const trackFor = options.trackUploadsForMs ?? 600_000;
+  const maxFailures = options.maxPollFailures ?? 5;
+  const onError = options.onError ?? (() => {});
+  const channels = new Map<string, Channel>();
+  const loops = new Set<Promise<void>>();
+  let closed = false;
+  let polls = 0;
+
+  const keyOf = (user: string, fileId: string) => `${user}/${fileId}`;
+
+  function deliver(channel: Channel, snapshot: FileStatusSnapshot) {
+    if (channel.done || snapshot.status === channel.last) return;
+    channel.last = snapshot.status;
+    for (const watcher of channel.watchers) watcher.push(snapshot);
+    if (terminal.has(snapshot.status)) finish(channel);
+  }
+
+  function finish(channel: Channel, error?: unknown) {
+    if (channel.done) return;
+    channel.done = true;
+    for (const watcher of channel.watchers) watcher.fail(error);
+    channel.watchers.clear();
+    channel.wake.abort();
+    if (channels.get(channel.key) === channel) channels.delete(channel.key);
+  }
+
+  const wanted = (channel: Channel) => !closed && !channel.done && (channel.watchers.size > 0 || channel.trackedUntil > Date.now());
+
+  /** After processing: drop the user's stale reads, then announce the events the file produced. */
+  async function onProcessed(channel: Channel, status: FileStatus) {
+    if (status === 'COMPLETED') await cache.invalidate(channel.user, invalidatedByProcessedUpload);
+    else await cache.invalidate(channel.user, ['files']);
+  }
+
+  async function announceEvents(channel: Channel) {
+    try {
+      let since = await state.getUploadTime(channel.key);
+      if (since === undefined) {
+        const entry = (await synvo.listFiles(channel.user)).find((f) => f.fileId === channel.fileId);
+        since = entry?.createdAt?.getTime();
+      }
+      if (since === undefined) return;
+      const from = since;
+      const fresh = (await synvo.getEvents(channel.user, { limit: 1000 })).filter((e) => e.mentionTime.getTime() >= from);
+      const isNew = await state.markAnnounced(channel.user, fresh.map(eventId), announcedTtlMs);
+      fresh.forEach((event, i) => {
+        if (isNew[i]) pubsub.publish('events', channel.user, event);
+      });
+    } catch (error) {
+      onError(error, 'announce events');
+    }
+  }
+
+  async function run(channel: Channel) {
+    const updates = pubsub.subscribe('fileStatus', channel.key);
+    const relay = (async () => {
+      for await (const snapshot of updates) deliver(channel, snapshot);
+    })();
+    let holding = false;
+    let failures = 0;
+    try {
+      // A file already finished (on any instance) needs no upstream call.
+      const known = await state.getStatus(channel.key).catch(() => undefined);
+      if (known && terminal.has(known.status)) deliver(channel, known);
+      while (wanted(channel)) {
+        holding = await state.holdLease(channel.key, leaseTtl).catch((error: unknown) => {
+          onError(error, 'lease');
+          return false;
+        });
+        if (holding) {
+          try {
+            polls += 1;
+            const result = await synvo.getFileStatus(channel.user, channel.fileId);
+            failures = 0;
+            const snapshot: FileStatusSnapshot = { fileId: result.fileId || channel.fileId, status: result.status };
+            if (snapshot.status !== channel.last) {
+              const ended = terminal.has(snapshot.status);
+              if (ended) await onProcessed(channel, snapshot.status);
+              await state.setStatus(channel.key, snapshot, snapshotTtlMs);
+              pubsub.publish('fileStatus', channel.key, snapshot);
+              deliver(channel, snapshot);
+              if (ended && snapshot.status === 'COMPLETED') await announceEvents(channel);
+            }
+          } catch (error) {
+            failures += 1;
+            onError(error, 'poll file status');
+            if (failures >= maxFailures) finish(channel, error);
+          }
+        } else {
+          // Another instance polls; its snapshot covers a message missed while subscribing.
+          const snapshot = await state.getStatus(channel.key).catch(() => undefined);
+          if (snapshot) deliver(channel, snapshot);
+        }
+        if (!wanted(channel)) break;
+        await sleep(interval, undefined, { signal: channel.wake.signal }).catch(() => {});
+        if (channel.wake.signal.aborted && !channel.done) channel.wake = new AbortController();
+      }
+    } finally {
+      // Synchronously with the last `wanted` check: a new watcher now gets a new channel.
+      finish(channel);
+      if (holding) await state.releaseLease(channel.key).catch((error: unknown) => onError(error, 'lease'));
+      await updates.return();
+      await relay.catch(() => {});
+    }
+  }
+
+  function channelFor(user: string, fileId: string): Channel {
+    const key = keyOf(user, fileId);
+    let channel = channels.get(key);
+    if (!channel) {
+      channel = { user, fileId, key, watchers: new Set(), trackedUntil: 0, last: undefined, done: false, wake: new AbortController() };
+      channels.set(key, channel);
+      const loop = run(channel).catch((error: unknown) => onError(error, 'file watch'));
+      loops.add(loop);
+      void loop.finally(() => loops.delete(loop));
+    }
+    return channel;
+  }
+
+  return {
+    watchFile(user, fileId) {
+      return new Repeater<FileStatusSnapshot>(async (push, stop) => {
+        if (closed) return stop();
+        const channel = channelFor(user, fileId);
+        const watcher: Watcher = {
+          push: (snapshot) => void push(snapshot),
+          fail: (error) => stop(error),
+        };
+        if (channel.last) void push({ fileId, status: channel.last });
+        channel.watchers.add(watcher);
+        await stop;
+        channel.watchers.delete(watcher);
+        if (!wanted(channel)) channel.wake.abort();
+      });
+    },
+    watchEvents(user) {
+      return pubsub.subscribe('events', user);
+    },
+    async trackUpload(user, fileId, uploadedAt) {
+      if (closed) return;
+      const key = keyOf(user, fileId);
+      await state.setUploadTime(key, uploadedAt.getTime(), snapshotTtlMs).catch((error: unknown) => onError(error, 'track upload'));
+      const channel = channelFor(user, fileId);
+      channel.trackedUntil = Date.now() + trackFor;
+    },
+    stats: () => ({ polls, activeFiles: channels.size }),
+    async close() {
+      closed = true;
+      for (const channel of [...channels.values()]) finish(channel);
+      await Promise.allSettled([...loops]);
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { FileStatusSnapshot, LiveState } from './live-state.js';
+
+export interface RedisLiveStateOptions {
+  /** Prepended to every Redis key. @default 'memgate:' */
+  prefix?: string;
+  /** Names this instance as a lease holder. @default a random UUID */
+  instanceId?: string;
+}
+
+// Take the lease if free, renew it if ours: SET NX PX, atomically with the ownership check.
+const holdScript = `
+local owner = redis.call('GET', KEYS[1])
+if owner == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+if owner then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])
+return 1`;
+
+const releaseScript = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/** Live state in Redis, shared by every gateway instance with the same prefix. */
+export function createRedisLiveState(redis: Redis, options: RedisLiveStateOptions = {}): LiveState {
+  const prefix = `${options.prefix ?? 'memgate:'}live:`;
+  const me = options.instanceId ?? randomUUID();
+  return {
+    async holdLease(key, ttlMs) {
+      return (await redis.eval(holdScript, 1, `${prefix}lease:${key}`, me, String(Math.ceil(ttlMs)))) === 1;
+    },
+    async releaseLease(key) {
+      await redis.eval(releaseScript, 1, `${prefix}lease:${key}`, me);
+    },
+    async getStatus(key) {
+      const raw = await redis.get(`${prefix}status:${key}`);
+      return raw === null ? undefined : (JSON.parse(raw) as FileStatusSnapshot);
+    },
+    async setStatus(key, snapshot, ttlMs) {
+      await redis.set(`${prefix}status:${key}`, JSON.stringify(snapshot), 'PX', Math.ceil(ttlMs));
+    },
+    async getUploadTime(key) {
+      const raw = await redis.get(`${prefix}upload:${key}`);
+      return raw === null ? undefined : Number(raw);
+    },
+    async setUploadTime(key, epochMs, ttlMs) {
+      await redis.set(`${prefix}upload:${key}`, String(epochMs), 'PX', Math.ceil(ttlMs));
+    },
+    async markAnnounced(user, ids, ttlMs) {
+      if (ids.length === 0) return [];
+      const key = `${prefix}announced:${user}`;
+      const pipeline = redis.pipeline();
+      for (const id of ids) pipeline.sadd(key, id);
+      pipeline.pexpire(key, Math.ceil(ttlMs));
+      const results = (await pipeline.exec()) ?? [];
+      return ids.map((_id, i) => {
+        const [error, added] = results[i] ?? [null, 0];
+        if (error) throw error;
+        return added === 1;
+      });
+    },
+    async close() {
+      // The Redis connection belongs to whoever made it.
+    },
+  };
+}

@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startSynvoEmulator } from '../../emulators/synvo/index.js';
+import type { RunningEmulator } from '../../emulators/core/types.js';
+import { createMemoryCacheStore } from '../../src/cache/memory-store.js';
+import { createReadCache } from '../../src/cache/read-cache.js';
+import { createMemoryPubSub, createRedisPubSub } from '../../src/live/live-pubsub.js';
+import { createMemoryLiveState } from '../../src/live/live-state.js';
+import { createLiveUpdates, type LiveUpdates } from '../../src/live/live-updates.js';
+import { createRedisLiveState } from '../../src/live/redis-live-state.js';
+import type { FileStatusSnapshot } from '../../src/live/live-state.js';
+import type { SynvoEvent } from '../../src/upstream/types.js';
+import { emulatorSynvoClient } from './emulator-synvo-client.js';
+
+let synvo: RunningEmulator;
+const disposers: Array<() => Promise<unknown>> = [];
+
+beforeAll(async () => {
+  synvo = await startSynvoEmulator({ processingDelayMs: 150 });
+});
+
+afterAll(async () => {
+  for (const dispose of disposers.reverse()) await dispose();
+  await synvo.stop();
+});
+
+beforeEach(() => synvo.controls.resetCalls());
+
+const statusPolls = () => synvo.controls.calls().routes.fileStatus?.total ?? 0;
+
+async function collect<T>(iterator: AsyncIterableIterator<T>, limit = 10): Promise<T[]> {
+  const out: T[] = [];
+  for await (const value of iterator) {
+    out.push(value);
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+function memoryLive(client = emulatorSynvoClient(synvo.url)) {
+  const cache = createReadCache({ store: createMemoryCacheStore() });
+  const live = createLiveUpdates({ synvo: client, cache, state: createMemoryLiveState(), pubsub: createMemoryPubSub(), pollIntervalMs: 40 });
+  disposers.push(() => live.close());
+  return { live, cache, client };
+}
+
+describe('live updates in one gateway instance', () => {
+  it('follows a file to COMPLETED for every subscriber with one shared poller', async () => {
+    const { live, client } = memoryLive();
+    const upload = await client.upload('lena', 'notes.txt', 'I moved to Lisbon on 2024-03-01. I love jazz.');
+    const [a, b] = await Promise.all([collect(live.watchFile('lena', upload.fileId)), collect(live.watchFile('lena', upload.fileId))]);
+    expect(a.map((s) => s.status)).toEqual(['PENDING', 'COMPLETED']);
+    expect(b.map((s) => s.status)).toEqual(['PENDING', 'COMPLETED']);
+    expect(a[1]).toEqual({ fileId: upload.fileId, status: 'COMPLETED' });
+    expect(statusPolls()).toBe(live.stats().polls);
+    // Two subscribers, yet no more polls than one subscriber needs: at most one per interval.
+    expect(synvo.controls.calls().routes.fileStatus?.byUser).toEqual({ lena: live.stats().polls });
+  });
+
+  it('stops polling when the last subscriber leaves', async () => {
+    const slow = await startSynvoEmulator({ processingDelayMs: 60_000 });
+    disposers.push(() => slow.stop());
+    const slowClient = emulatorSynvoClient(slow.url);
+    const upload = await slowClient.upload('max', 'later.txt', 'Processed much later.');
+    const slowLive = createLiveUpdates({
+      synvo: slowClient, cache: createReadCache({ store: createMemoryCacheStore() }), state: createMemoryLiveState(), pubsub: createMemoryPubSub(), pollIntervalMs: 20,
+    });
+    disposers.push(() => slowLive.close());
+    const first = slowLive.watchFile('max', upload.fileId);
+    const second = slowLive.watchFile('max', upload.fileId);
+    expect((await first.next()).value).toEqual({ fileId: upload.fileId, status: 'PENDING' });
+    expect((await second.next()).value).toEqual({ fileId: upload.fileId, status: 'PENDING' });
+    await first.return!();
+    await sleep(80);
+    expect(slowLive.stats().activeFiles).toBe(1);
+    await second.return!();
+    await sleep(60);
+    const after = slow.controls.calls().routes.fileStatus?.total ?? 0;
+    await sleep(150);
+    expect(slow.controls.calls().routes.fileStatus?.total ?? 0).toBe(after);
+    expect(slowLive.stats().activeFiles).toBe(0);
+  });
+
+  it('ends the stream with UNKNOWN for a file the user does not have', async () => {
+    const { live } = memoryLive();
+    expect(await collect(live.watchFile('lena', 'f_does_not_exist'))).toEqual([{ fileId: 'f_does_not_exist', status: 'UNKNOWN' }]);
+  });
+
+  it('follows an upload without subscribers, then invalidates the cached reads and announces its events', async () => {
+    const { live, cache, client } = memoryLive();
+    const user = `u${randomUUID().slice(0, 8)}`;
+    await client.upload(user, 'first.txt', 'Nothing much.');
+    await sleep(250);
+    const profileLoads = { n: 0 };
+    const readProfile = () => cache.read('profile', user, null, async () => ++profileLoads.n);
+    await readProfile();
+    expect(await readProfile()).toBe(1);
+
+    const events = live.watchEvents(user);
+    const received: Promise<SynvoEvent[]> = collect(events, 2);
+    await sleep(20);
+    const upload = await client.upload(user, 'diary.txt', 'I started a new job at Initech on 2025-02-03.');
+    await live.trackUpload(user, upload.fileId, upload.timestamp);
+    const announced = await received;
+    expect(announced.map((e) => e.content)).toContain('User uploaded diary.txt.');
+    expect(announced.every((e) => e.content !== 'User uploaded first.txt.')).toBe(true);
+    expect(announced[0]?.mentionTime).toBeInstanceOf(Date);
+    expect(await readProfile()).toBe(2);
+  });
+});
+
+describe('live updates across gateway instances on one Redis', () => {
+  const prefix = `memgate-test:${randomUUID()}:`;
+  const connections: Redis[] = [];
+  const connect = () => {
+    const r = new Redis('redis://127.0.0.1:6379');
+    if (connections.length === 0) {
+      disposers.push(async () => {
+        const keys = await r.keys(`${prefix}*`);
+        if (keys.length > 0) await r.del(...keys);
+        await Promise.all(connections.map((c) => c.quit()));
+      });
+    }
+    connections.push(r);
+    return r;
+  };
+
+  function instance(): LiveUpdates {
+    const redis = connect();
+    const live = createLiveUpdates({
+      synvo: emulatorSynvoClient(synvo.url),
+      cache: createReadCache({ store: createMemoryCacheStore() }),
+      state: createRedisLiveState(redis, { prefix }),
+      pubsub: createRedisPubSub({ publisher: redis, subscriber: connect(), prefix }),
+      pollIntervalMs: 40,
+    });
+    disposers.push(() => live.close());
+    return live;
+  }
+
+  it('delivers an upload followed by instance A to subscribers of instance B, polled by A alone', async () => {
+    const a = instance();
+    const b = instance();
+    const client = emulatorSynvoClient(synvo.url);
+    const user = `u${randomUUID().slice(0, 8)}`;
+    const eventsOnB = collect(b.watchEvents(user), 1);
+    await sleep(50);
+    const upload = await client.upload(user, 'trip.txt', 'I visited Kyoto on 2024-04-02.');
+    await a.trackUpload(user, upload.fileId, upload.timestamp);
+    const statuses: FileStatusSnapshot[] = await collect(b.watchFile(user, upload.fileId));
+    expect(statuses.at(-1)).toEqual({ fileId: upload.fileId, status: 'COMPLETED' });
+    expect((await eventsOnB)[0]?.content).toBe('User uploaded trip.txt.');
+    expect(b.stats().polls).toBe(0);
+    expect(synvo.controls.calls().routes.fileStatus?.byUser[user]).toBe(a.stats().polls);
+  });
+
+  it('hands polling over to another instance when the polling one stops watching', async () => {
+    const slow = await startSynvoEmulator({ processingDelayMs: 500 });
+    disposers.push(() => slow.stop());
+    const make = () => {
+      const redis = connect();
+      const live = createLiveUpdates({
+        synvo: emulatorSynvoClient(slow.url),
+        cache: createReadCache({ store: createMemoryCacheStore() }),
+        state: createRedisLiveState(redis, { prefix }),
+        pubsub: createRedisPubSub({ publisher: redis, subscriber: connect(), prefix }),
+        pollIntervalMs: 30,
+      });
+      disposers.push(() => live.close());
+      return live;
+    };
+    const a = make();
+    const b = make();
+    const upload = await emulatorSynvoClient(slow.url).upload('kim', 'plan.txt', 'A plan.');
+    const onA = a.watchFile('kim', upload.fileId);
+    expect((await onA.next()).value?.status).toBe('PENDING');
+    const onB = collect(b.watchFile('kim', upload.fileId));
+    await sleep(60);
+    await onA.return!();
+    const statuses = await onB;
+    expect(statuses.map((s) => s.status)).toEqual(['PENDING', 'COMPLETED']);
+    expect(a.stats().polls).toBeGreaterThan(0);
+    expect(b.stats().polls).toBeGreaterThan(0);
+    expect(slow.controls.calls().routes.fileStatus?.total).toBe(a.stats().polls + b.stats().polls);
+  });
+});
