@@ -1,0 +1,25 @@
+/**
+ * Mints an HS256 JWT for a user with the configured MEMGATE_JWT_SECRET (or the development secret
+ * when running on the emulators): `npm run dev-token -- alex [ttl]`, ttl like `1h` (default 12h).
+ */
+import { ConfigError, loadConfig } from '../src/config.js';
+import { isValidUserName } from '../src/schema/user-name.js';
+import { mintDevToken } from '../src/server/dev-credentials.js';
+
+const [user = 'default', ttl = '12h'] = process.argv.slice(2);
+if (!isValidUserName(user)) {
+  console.error('The user name must be 1 to 128 characters of A-Z a-z 0-9 . _ @ -');
+  process.exit(1);
+}
+let secret: string | null;
+try {
+  secret = loadConfig().auth.jwtSecret;
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : String(error));
+  process.exit(1);
+}
+if (!secret) {
+  console.error('No HS256 secret: set MEMGATE_JWT_SECRET (JWKS deployments mint tokens with their identity provider).');
+  process.exit(1);
+}
+console.log(await mintDevToken({ secret, user, expiresIn: ttl }));

@@ -1,0 +1,71 @@
+/**
+ * `npm start`: the gateway on 127.0.0.1:4000, with the upstream emulators embedded (Synvo on 4010,
+ * MemSync on 4020, controls enabled) for every upstream without a configured base URL. Lives
+ * outside `src/` because `src/` never imports `emulators/`; `src/main.ts` is the production entry.
+ */
+import { createApp } from '../src/app.js';
+import { ConfigError, DEV_SERVICE_KEY, loadConfig, withUpstreams } from '../src/config.js';
+import type { RunningEmulator } from '../emulators/core/types.js';
+import { startMemSyncEmulator } from '../emulators/memsync/index.js';
+import { startSynvoEmulator } from '../emulators/synvo/index.js';
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const emulators: RunningEmulator[] = [];
+const upstreams: Parameters<typeof withUpstreams>[1] = {};
+try {
+  if (!config.synvo.baseUrl) {
+    const synvo = await startSynvoEmulator({ host: config.host, port: config.synvo.emulatorPort, apiKeys: [config.synvo.apiKey], controls: true });
+    emulators.push(synvo);
+    upstreams.synvo = { baseUrl: synvo.url };
+    console.log(`Synvo emulator     ${synvo.url}   (controls: ${synvo.url}/__emulator/)`);
+  }
+  if (!config.memsync.baseUrl) {
+    const memsync = await startMemSyncEmulator({ host: config.host, port: config.memsync.emulatorPort, apiKeys: [config.memsync.apiKey], controls: true });
+    emulators.push(memsync);
+    upstreams.memsync = { baseUrl: memsync.url };
+    console.log(`MemSync emulator   ${memsync.url}   (controls: ${memsync.url}/__emulator/)`);
+  }
+} catch (error) {
+  console.error(`Could not start the emulators: ${error instanceof Error ? error.message : String(error)}`);
+  await Promise.allSettled(emulators.map((e) => e.stop()));
+  process.exit(1);
+}
+
+const app = await createApp(withUpstreams(config, upstreams));
+let url: string;
+try {
+  ({ url } = await app.start());
+} catch (error) {
+  console.error(`Could not start the gateway on ${config.host}:${config.port}: ${error instanceof Error ? error.message : String(error)}`);
+  await Promise.allSettled([app.stop(), ...emulators.map((e) => e.stop())]);
+  process.exit(1);
+}
+console.log(`memgate gateway    ${url}   (GraphiQL: open it in a browser)`);
+if (config.auth.development) {
+  console.log('\nDevelopment credentials (embedded emulators only):');
+  console.log(`  service key  X-Api-Key: ${DEV_SERVICE_KEY}`);
+  console.log(`  JWT secret   ${config.auth.jwtSecret}   (HS256; mint a token: npm run dev-token -- <user>)`);
+  console.log(`  JWT for "default" (12 h, preset in GraphiQL):\n    Authorization: Bearer ${app.devToken}`);
+}
+
+let stopping = false;
+async function shutdown(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping`);
+  await app.stop();
+  await Promise.allSettled(emulators.map((e) => e.stop()));
+  process.exit(0);
+}
+process.on('SIGINT', (s) => void shutdown(s));
+process.on('SIGTERM', (s) => void shutdown(s));
