@@ -198,7 +198,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       serviceKeys: e.MEMGATE_SERVICE_KEYS ?? (development ? [DEV_SERVICE_KEY] : []),
       development,
     },
-    upstreamOptions: {},
+    // Explicit so operators can read them here; the clients document each one.
+    upstreamOptions: { connectTimeoutMs: 2_000, headersTimeoutMs: 10_000, bodyTimeoutMs: 10_000, maxAttempts: 3 },
     graph: { maxUsers: 100, userConcurrency: 8, eventsFilterWindow: 1000 },
   };
   return deepFreeze(config);

@@ -1,6 +1,7 @@
 /** Builds the two upstream clients from the config. */
 import type { Config } from '../config.js';
 import type { UpstreamClients } from '../schema/context.js';
+import { createMemSyncClient, createSynvoClient } from '../upstream/index.js';
 
 export function createUpstreamClients(config: Readonly<Config>): UpstreamClients {
   if (!config.synvo.baseUrl || !config.memsync.baseUrl) {
@@ -8,6 +9,8 @@ export function createUpstreamClients(config: Readonly<Config>): UpstreamClients
       'No upstream base URL: set SYNVO_BASE_URL and MEMSYNC_BASE_URL, or run `npm start` to use the embedded emulators',
     );
   }
-  // The client factories (issue 4) land in src/upstream/index.ts.
-  throw new Error('Upstream clients are not available yet');
+  return {
+    synvo: createSynvoClient({ baseUrl: config.synvo.baseUrl, apiKey: config.synvo.apiKey, options: { ...config.upstreamOptions } }),
+    memsync: createMemSyncClient({ baseUrl: config.memsync.baseUrl, apiKey: config.memsync.apiKey, options: { ...config.upstreamOptions } }),
+  };
 }
