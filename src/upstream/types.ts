@@ -269,6 +269,8 @@ export interface UpstreamClientOptions {
   connectTimeoutMs?: number;
   /** Time to response headers. @default 10000 (answers: 60000) */
   headersTimeoutMs?: number;
+  /** Time to response headers for `ask`/`askStream`, which think before answering. @default 60000 */
+  answerHeadersTimeoutMs?: number;
   /** Max idle time between body chunks. @default 10000 */
   bodyTimeoutMs?: number;
   /** Idle time after which a silent answer stream is an UPSTREAM_TIMEOUT. @default 15000 */
@@ -277,10 +279,14 @@ export interface UpstreamClientOptions {
   maxAttempts?: number;
   /** Base of the exponential backoff. @default 100 */
   retryBaseDelayMs?: number;
+  /** Longest single backoff delay. @default 2000 */
+  retryMaxDelayMs?: number;
   /** A 429's Retry-After is waited out only if within this budget; else RATE_LIMITED at once. @default 1000 */
   retryAfterBudgetMs?: number;
   /** Max sockets per upstream origin. @default 64 */
   maxConnections?: number;
+  /** How long an idle keep-alive socket is kept. @default 4000 */
+  keepAliveTimeoutMs?: number;
   /** Max calls in flight per upstream (bulkhead). @default 256 */
   maxConcurrent?: number;
   /** Calls queued behind the bulkhead before failing fast. @default 1024 */
@@ -289,6 +295,8 @@ export interface UpstreamClientOptions {
   breakerThreshold?: number;
   /** Minimum calls in the window before the breaker may open. @default 20 */
   breakerMinimumRps?: number;
+  /** The sliding window over which the breaker samples the failure ratio. @default 10000 */
+  breakerWindowMs?: number;
   /** How long the breaker stays open before a half-open probe. @default 5000 */
   breakerHalfOpenAfterMs?: number;
   /** Called after every upstream call. */

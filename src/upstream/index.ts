@@ -1,0 +1,7 @@
+/** The upstream layer's public surface: the two clients, their error type and the input rules. */
+export { createSynvoClient } from './synvo/client.js';
+export { createMemSyncClient } from './memsync/client.js';
+export { UpstreamError, isUpstreamError } from './errors.js';
+export { USER_NAME_PATTERN, isValidUserName, isValidFileId } from './user-name.js';
+export { resolveClientOptions } from './transport.js';
+export type * from './types.js';

@@ -1,0 +1,236 @@
+/**
+ * Synvo's wire types: one zod schema per response, each normalised to the types of ../types.ts.
+ * Both shapes of the profile and of the events are read; keys are lower-cased; zone-less times
+ * are UTC; unknown categories and subtopics are kept.
+ */
+import { z } from 'zod';
+import { nullableUtcDate, parseResponse, utcDate } from '../response-schema.js';
+import type {
+  FileStatus,
+  FileStatusResult,
+  ProfileAttribute,
+  SynvoAnswer,
+  SynvoEvent,
+  SynvoFileEntry,
+  SynvoFileHit,
+  SynvoProfile,
+  UploadResult,
+} from '../types.js';
+
+// ---------------------------------------------------------------- profile
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+/** A subtopic's value: one value, several, or null (no evidence). */
+const profileValue = z.union([scalar, z.array(scalar), z.null()], {
+  errorMap: () => ({ message: 'expected string, string[] or null' }),
+});
+/** `{"sub_topics":{"school":{"value":"NTU"}}}` */
+const standardCategory = z.object({ sub_topics: z.record(z.object({ value: profileValue }).passthrough()) }).passthrough();
+/** `{"school":"NTU"}` or `{"school":["NTU","NUS"]}` */
+const alternateCategory = z.record(profileValue);
+
+type Leaf = z.infer<typeof profileValue>;
+
+const profileCategory = z.record(z.unknown()).transform((category, ctx) => {
+  const leaves: [string, Leaf][] = [];
+  if ('sub_topics' in category) {
+    const parsed = standardCategory.safeParse(category);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.addIssue(issue as z.IssueData);
+      return z.NEVER;
+    }
+    for (const [sub, entry] of Object.entries(parsed.data.sub_topics)) leaves.push([sub, entry.value]);
+  } else {
+    const parsed = alternateCategory.safeParse(category);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.addIssue(issue as z.IssueData);
+      return z.NEVER;
+    }
+    leaves.push(...Object.entries(parsed.data));
+  }
+  return leaves;
+});
+
+export const profileResponse = z.record(profileCategory);
+
+function valuesOf(leaf: Leaf): string[] {
+  if (leaf === null) return [];
+  const list = Array.isArray(leaf) ? leaf : [leaf];
+  return list.map((v) => String(v).trim()).filter((v) => v !== '');
+}
+
+export function readProfile(body: unknown): SynvoProfile {
+  const categories = parseResponse(profileResponse, body);
+  const byKey = new Map<string, ProfileAttribute>();
+  for (const [rawCategory, leaves] of Object.entries(categories)) {
+    const category = rawCategory.trim().toLowerCase();
+    for (const [rawSub, leaf] of leaves) {
+      const subtopic = rawSub.trim().toLowerCase();
+      const values = valuesOf(leaf);
+      if (values.length === 0) continue;
+      const key = `${category}\u0000${subtopic}`;
+      const existing = byKey.get(key);
+      if (existing) {
+        for (const v of values) if (!existing.values.includes(v)) existing.values.push(v);
+      } else {
+        byKey.set(key, { category, subtopic, values });
+      }
+    }
+  }
+  return { attributes: [...byKey.values()] };
+}
+
+// ---------------------------------------------------------------- events
+
+const event = z
+  .object({
+    event_type: z.string(),
+    content: z.string(),
+    happen_time: nullableUtcDate,
+    mention_time: utcDate,
+  })
+  .passthrough();
+
+export const eventsArrayResponse = z.array(event);
+export const eventsObjectResponse = z.object({ total_count: z.number().optional(), events: z.array(event) }).passthrough();
+
+export function readEvents(body: unknown): SynvoEvent[] {
+  const raw = Array.isArray(body) ? parseResponse(eventsArrayResponse, body, 'events') : parseResponse(eventsObjectResponse, body).events;
+  const events = raw.map((e) => ({
+    type: e.event_type.trim().toLowerCase(),
+    content: e.content,
+    happenTime: e.happen_time,
+    mentionTime: e.mention_time,
+  }));
+  // Chronological by the time the window applies to; stable, so the upstream's ties keep their order.
+  const when = (e: SynvoEvent) => (e.happenTime ?? e.mentionTime).getTime();
+  return events.sort((a, b) => when(a) - when(b));
+}
+
+// ---------------------------------------------------------------- answers
+
+const contentPart = z.object({ type: z.string(), text: z.string().optional() }).passthrough();
+const answerMessage = z
+  .object({
+    role: z.string().optional(),
+    content: z.union([z.string(), z.array(contentPart)]),
+    cuid: z.string().optional(),
+    created_at: nullableUtcDate,
+  })
+  .passthrough();
+
+export const answerResponse = z
+  .object({
+    success: z.boolean().optional(),
+    response: answerMessage,
+    suid: z.string().optional(),
+    summary: z.string().nullish(),
+    timestamp: nullableUtcDate,
+  })
+  .passthrough();
+
+function textOf(content: z.infer<typeof answerMessage>['content']): string {
+  if (typeof content === 'string') return content;
+  return content
+    .filter((part) => part.type === 'text' && typeof part.text === 'string')
+    .map((part) => part.text)
+    .join('');
+}
+
+/** Normalises a whole answer, or a stream's `done` event (which may lack `suid`/`timestamp`). */
+export function readAnswer(body: unknown, root = ''): SynvoAnswer {
+  const a = parseResponse(answerResponse, body, root);
+  const createdAt = a.response.created_at ?? a.timestamp ?? new Date();
+  return {
+    text: textOf(a.response.content),
+    role: a.response.role ?? 'assistant',
+    messageId: a.response.cuid ?? '',
+    sessionId: a.suid ?? '',
+    summary: a.summary ?? null,
+    createdAt,
+    timestamp: a.timestamp ?? createdAt,
+  };
+}
+
+// ---------------------------------------------------------------- files
+
+export const searchResponse = z.array(
+  z
+    .object({
+      file_id: z.string(),
+      file_path: z.string(),
+      file_name: z.string(),
+      file_type: z.string(),
+      created_at: utcDate,
+    })
+    .passthrough(),
+);
+
+export function readSearch(body: unknown): SynvoFileHit[] {
+  return parseResponse(searchResponse, body, 'files').map((f) => ({
+    id: f.file_id,
+    path: f.file_path,
+    name: f.file_name,
+    mimeType: f.file_type,
+    createdAt: f.created_at,
+  }));
+}
+
+export const uploadResponse = z
+  .object({
+    filename: z.string(),
+    path: z.string(),
+    renamed: z.boolean(),
+    file_id: z.string(),
+    timestamp: utcDate,
+  })
+  .passthrough();
+
+export function readUpload(body: unknown): UploadResult {
+  const u = parseResponse(uploadResponse, body);
+  return { fileId: u.file_id, filename: u.filename, path: u.path, renamed: u.renamed, timestamp: u.timestamp };
+}
+
+/** Upper-cased; an in-progress synonym counts as PENDING. */
+const fileStatus = z
+  .string()
+  .transform((s) => s.trim().toUpperCase())
+  .transform((s) => (s === 'PROCESSING' || s === 'QUEUED' ? 'PENDING' : s))
+  .pipe(z.enum(['PENDING', 'COMPLETED', 'FAILED', 'UNKNOWN']));
+
+export const fileStatusResponse = z.object({ file_id: z.string(), status: fileStatus }).passthrough();
+
+export function readFileStatus(body: unknown): FileStatusResult {
+  const s = parseResponse(fileStatusResponse, body);
+  return { fileId: s.file_id, status: s.status };
+}
+
+export const fileListResponse = z
+  .object({
+    items: z.array(
+      z
+        .object({
+          is_dir: z.boolean(),
+          name: z.string(),
+          path: z.string(),
+          file_id: z.string().nullish(),
+          size: z.number().nullish(),
+          status: fileStatus.nullish(),
+          created_at: nullableUtcDate,
+        })
+        .passthrough(),
+    ),
+  })
+  .passthrough();
+
+export function readFileList(body: unknown): SynvoFileEntry[] {
+  return parseResponse(fileListResponse, body).items.map((i) => ({
+    isDir: i.is_dir,
+    name: i.name,
+    path: i.path,
+    fileId: i.file_id ?? null,
+    size: i.size ?? null,
+    status: (i.status ?? null) as FileStatus | null,
+    createdAt: i.created_at,
+  }));
+}
