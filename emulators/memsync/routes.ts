@@ -13,7 +13,7 @@ import {
   type BioSnapshot,
   type BioStyle,
 } from './bio.js';
-import { extractMemories } from './extract.js';
+import { MEMORY_CATEGORIES, extractMemories } from './extract.js';
 import { searchMemories } from './search.js';
 import type { MemoryStore, StoredMemory } from './store.js';
 import { isoTime } from './text.js';
@@ -46,7 +46,7 @@ const searchBodySchema = z.object({
   query: z.string().trim().min(1, 'must be a non-empty string'),
   user_id: optionalText,
   limit: z.number().int().min(1).max(100).default(10),
-  categories: z.array(z.string()).nullish(),
+  categories: z.array(z.enum(MEMORY_CATEGORIES)).nullish(),
   rerank: z.boolean().default(false),
   include_bio: z.boolean().default(true),
 });

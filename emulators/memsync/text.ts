@@ -36,13 +36,26 @@ export function countWords(text: string): number {
   return text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
 }
 
-/** Splits prose into sentences on `.`, `!`, `?` followed by a space or the end, and on line breaks. */
+const ABBREVIATION = /(^|\s)([A-Z]|Dr|Mr|Mrs|Ms|Prof|Sr|Jr|St|Mt|vs|etc|e\.g|i\.e)\.$/;
+
+/**
+ * Splits prose into sentences on `.`, `!`, `?` followed by a space or the end, and on line breaks;
+ * initials and common abbreviations ("K.", "Dr.", "e.g.") do not end a sentence.
+ */
 export function sentences(text: string): string[] {
-  return text
-    .split(/\n+/)
-    .flatMap((line) => line.split(/(?<=[.!?])\s+(?=[^\s])/))
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
+  const out: string[] = [];
+  for (const line of text.split(/\n+/)) {
+    let current = '';
+    for (const piece of line.split(/(?<=[.!?])\s+(?=\S)/)) {
+      current = current ? `${current} ${piece}` : piece;
+      if (!ABBREVIATION.test(current)) {
+        out.push(current);
+        current = '';
+      }
+    }
+    if (current) out.push(current);
+  }
+  return out.map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
 /** ISO 8601 in UTC with `Z` and whole seconds, as MemSync writes times. */
