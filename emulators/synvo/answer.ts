@@ -9,7 +9,8 @@ const stopWords = new Set(
   our ours ourselves out over own same she should so some such than that the their theirs them themselves then there
   these they this those through to too under until up very was we were what when where which while who whom why will
   with would you your yours yourself yourselves tell know please give show find explain describe summarise summarize
-  anything something thing things user users file files document documents`.split(/\s+/).filter(Boolean),
+  anything something thing things user users file files document documents many much also like get got
+  one use used make way well may might must shall yes every another ever even still really say said`.split(/\s+/).filter(Boolean),
 );
 
 function processTerm(term: string): string | null {
