@@ -1,6 +1,13 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // One graphql instance: Node loads graphql's CJS entry for yoga and graphql-tools, while Vite
+    // would pick its `module` (.mjs) entry for our sources; two instances break `instanceof GraphQLError`
+    // (yoga then masks every FORBIDDEN/BAD_USER_INPUT as INTERNAL_SERVER_ERROR under vitest only).
+    alias: [{ find: /^graphql$/, replacement: fileURLToPath(new URL('./node_modules/graphql/index.js', import.meta.url)) }],
+  },
   test: {
     pool: 'forks',
     testTimeout: 30_000,
