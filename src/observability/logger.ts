@@ -1,0 +1,162 @@
+/**
+ * The gateway's structured logger (pino). Two layers keep secrets and personal data out of every
+ * line: path redaction for the fields where they would sit (headers, variables, payloads), and a
+ * last-chance scrub of the serialised line that replaces every known secret (upstream API keys,
+ * service keys, the JWT secret) and anything shaped like a bearer token or JWT.
+ */
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger } from 'pino';
+
+export const REDACTED = '[REDACTED]';
+
+/**
+ * Paths whose values never reach a log line: credentials, and the places where memory, profile,
+ * answer or file content could sit (GraphQL variables, upstream bodies, results).
+ */
+export const REDACT_PATHS: readonly string[] = [
+  'authorization',
+  'apiKey',
+  'token',
+  'password',
+  'secret',
+  'headers.authorization',
+  'headers.cookie',
+  'headers["x-api-key"]',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  '*.authorization',
+  '*.apiKey',
+  '*.token',
+  '*.secret',
+  '*.headers.authorization',
+  '*.headers["x-api-key"]',
+  'variables',
+  '*.variables',
+  'body',
+  '*.body',
+  'data',
+  '*.data',
+  'payload',
+  '*.payload',
+  'query',
+  '*.query',
+  'text',
+  '*.text',
+  'content',
+  '*.content',
+  'messages',
+  '*.messages',
+];
+
+// A JWT (three base64url parts, the first one a JSON header), a bearer credential, an API key header.
+const TOKEN_PATTERNS: readonly RegExp[] = [
+  /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g,
+  /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi,
+];
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A function that replaces every occurrence of the given secrets, and every token-shaped string,
+ * with `[REDACTED]`. Secrets shorter than 6 characters are ignored (they would match ordinary words).
+ */
+export function createScrubber(secrets: readonly string[]): (line: string) => string {
+  const usable = [...new Set(secrets.filter((s) => typeof s === 'string' && s.length >= 6))];
+  // Longest first, so a secret that contains another is replaced whole.
+  usable.sort((a, b) => b.length - a.length);
+  const secretPattern = usable.length > 0 ? new RegExp(usable.map(escapeRegExp).join('|'), 'g') : null;
+  return (line) => {
+    let out = secretPattern ? line.replace(secretPattern, REDACTED) : line;
+    for (const pattern of TOKEN_PATTERNS) out = out.replace(pattern, (m) => (m.startsWith('eyJ') ? REDACTED : `${m.split(/\s+/)[0]} ${REDACTED}`));
+    return out;
+  };
+}
+
+interface ErrorLike {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  service?: unknown;
+  endpoint?: unknown;
+  status?: unknown;
+  upstreamCode?: unknown;
+  extensions?: { code?: unknown };
+  stack?: unknown;
+  cause?: unknown;
+}
+
+/**
+ * Serialises an error to the fields an operator needs (never its `details`, body or variables);
+ * the stack only outside production.
+ */
+export function createErrorSerializer(production: boolean): (err: unknown) => Record<string, unknown> {
+  const serialize = (err: unknown, depth: number): Record<string, unknown> => {
+    if (err === null || typeof err !== 'object') return { message: String(err) };
+    const e = err as ErrorLike;
+    const out: Record<string, unknown> = {
+      type: typeof e.name === 'string' ? e.name : 'Error',
+      message: typeof e.message === 'string' ? e.message.slice(0, 500) : undefined,
+    };
+    const code = e.code ?? e.extensions?.code;
+    if (code !== undefined) out.code = code;
+    for (const key of ['service', 'endpoint', 'status', 'upstreamCode'] as const) {
+      if (e[key] !== undefined) out[key] = e[key];
+    }
+    if (!production && typeof e.stack === 'string') out.stack = e.stack;
+    if (e.cause !== undefined && depth < 3) out.cause = serialize(e.cause, depth + 1);
+    return out;
+  };
+  return (err) => serialize(err, 0);
+}
+
+export interface CreateLoggerOptions {
+  /** Minimum level written. @default 'info' */
+  level?: LoggerOptions['level'];
+  /** Values that must never appear in a line (API keys, service keys, JWT secret). @default [] */
+  secrets?: readonly string[];
+  /** In production no line carries a stack trace. @default false */
+  production?: boolean;
+  /** Where lines go (tests pass a stream to capture them). @default stdout */
+  destination?: DestinationStream;
+  /** Fixed fields on every line. @default { service: 'memgate' } */
+  base?: Record<string, unknown>;
+}
+
+/** Creates the gateway's pino logger with redaction, scrubbing and safe error serialisation. */
+export function createLogger(options: CreateLoggerOptions = {}): Logger {
+  const scrub = createScrubber(options.secrets ?? []);
+  const errSerializer = createErrorSerializer(options.production ?? false);
+  const pinoOptions: LoggerOptions = {
+    level: options.level ?? 'info',
+    base: options.base ?? { service: 'memgate' },
+    redact: { paths: [...REDACT_PATHS], censor: REDACTED },
+    serializers: { err: errSerializer, error: errSerializer },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    hooks: { streamWrite: scrub },
+  };
+  return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
+}
+
+/** The logger interface graphql-yoga expects (its `logging` option), backed by pino. */
+export interface YogaLoggerAdapter {
+  debug: (...args: unknown[]) => void;
+  info: (...args: unknown[]) => void;
+  warn: (...args: unknown[]) => void;
+  error: (...args: unknown[]) => void;
+}
+
+/** Routes yoga's own log calls (e.g. the original of a masked error) through pino. */
+export function toYogaLogger(logger: Logger): YogaLoggerAdapter {
+  const forward = (level: 'debug' | 'info' | 'warn' | 'error') => (...args: unknown[]) => {
+    const [first, ...rest] = args;
+    if (first instanceof Error || (typeof first === 'object' && first !== null && 'message' in first)) {
+      logger[level]({ err: first }, rest.length ? rest.map(String).join(' ') : 'yoga');
+    } else {
+      logger[level]([first, ...rest].map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+    }
+  };
+  return { debug: forward('debug'), info: forward('info'), warn: forward('warn'), error: forward('error') };
+}

@@ -1,0 +1,133 @@
+/**
+ * One structured log line per HTTP request (and per graphql-ws subscription): a request id (the
+ * caller's `x-request-id` when it is sane, else a fresh UUID, always returned in the response),
+ * the caller (user name or service key fingerprint), the operation, the status, the duration and
+ * the error codes. Never variables, results, headers or messages: the logger's redaction and
+ * scrubbing are the second line of defence, not the first.
+ */
+import { randomUUID } from 'node:crypto';
+import { getOperationAST, type DocumentNode, type ExecutionResult } from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import type { Logger } from '../observability/logger.js';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface RequestLoggingOptions {
+  /** Where the lines go. */
+  logger: Logger;
+  /** Also log requests to these paths (health probes and scrapes are skipped by default). @default [] */
+  includePaths?: string[];
+  /** Paths that are never logged. @default ['/healthz', '/readyz', '/metrics'] */
+  skipPaths?: string[];
+}
+
+interface RequestState {
+  id: string;
+  start: number;
+  caller?: string;
+  operation?: string;
+  type?: string;
+  codes: string[];
+}
+
+/** The caller as logs show it: `user:<name>` or `service:<key fingerprint>`. */
+export function describeCaller(context: unknown): string | undefined {
+  const caller = (context as { caller?: { kind?: string; name?: string; keyId?: string } } | null)?.caller;
+  if (caller?.kind === 'user') return `user:${caller.name}`;
+  if (caller?.kind === 'service') return `service:${caller.keyId}`;
+  return undefined;
+}
+
+function errorCodes(result: ExecutionResult): string[] {
+  return (result.errors ?? []).map((e) => String((e.extensions as { code?: unknown } | undefined)?.code ?? 'INTERNAL_SERVER_ERROR'));
+}
+
+function describeOperation(document: DocumentNode, operationName?: string | null) {
+  const op = getOperationAST(document, operationName ?? undefined);
+  return { type: op?.operation, operation: op?.name?.value ?? operationName ?? undefined };
+}
+
+export function useRequestLogging(options: RequestLoggingOptions): Plugin {
+  const { logger } = options;
+  const skip = new Set(options.skipPaths ?? ['/healthz', '/readyz', '/metrics']);
+  for (const path of options.includePaths ?? []) skip.delete(path);
+  const states = new WeakMap<Request, RequestState>();
+
+  const stateOf = (context: unknown): RequestState | undefined => {
+    const request = (context as { request?: Request } | null)?.request;
+    return request ? states.get(request) : undefined;
+  };
+  const isSocket = (context: unknown) => typeof context === 'object' && context !== null && 'socket' in context;
+
+  return {
+    onRequest({ request, url }) {
+      if (skip.has(url.pathname)) return;
+      const given = request.headers.get(REQUEST_ID_HEADER);
+      states.set(request, { id: given && SANE_REQUEST_ID.test(given) ? given : randomUUID(), start: performance.now(), codes: [] });
+    },
+    onExecute({ args }) {
+      const state = stateOf(args.contextValue);
+      if (!state) return;
+      state.caller = describeCaller(args.contextValue);
+      Object.assign(state, describeOperation(args.document, args.operationName));
+    },
+    onSubscribe({ args }) {
+      const ctx = args.contextValue;
+      const described = describeOperation(args.document, args.operationName);
+      const state = stateOf(ctx);
+      if (state && !isSocket(ctx)) {
+        state.caller = describeCaller(ctx);
+        Object.assign(state, described);
+        return;
+      }
+      // graphql-ws: no HTTP response to hang the line on; one line when the subscription starts and one when it ends.
+      const id = randomUUID();
+      const start = performance.now();
+      const fields = { reqId: id, transport: 'ws', caller: describeCaller(ctx), ...described };
+      logger.info(fields, 'subscription started');
+      const codes: string[] = [];
+      return {
+        onSubscribeResult({ result }) {
+          if (!isAsyncIterable(result)) {
+            logger.info({ ...fields, errors: errorCodes(result) }, 'subscription refused');
+            return;
+          }
+          return {
+            onNext({ result: next }) {
+              codes.push(...errorCodes(next));
+            },
+            onEnd() {
+              logger.info({ ...fields, durationMs: Math.round(performance.now() - start), errors: codes }, 'subscription ended');
+            },
+          };
+        },
+      };
+    },
+    onResultProcess({ request, result }) {
+      const state = states.get(request);
+      if (!state || isAsyncIterable(result)) return;
+      for (const single of Array.isArray(result) ? result : [result]) state.codes.push(...errorCodes(single));
+    },
+    onResponse({ request, response }) {
+      const state = states.get(request);
+      if (!state) return;
+      response.headers.set(REQUEST_ID_HEADER, state.id);
+      const url = new URL(request.url, 'http://localhost');
+      const line = {
+        reqId: state.id,
+        method: request.method,
+        path: url.pathname,
+        status: response.status,
+        durationMs: Math.round(performance.now() - state.start),
+        caller: state.caller,
+        operation: state.operation,
+        type: state.type,
+        errors: state.codes.length > 0 ? state.codes : undefined,
+      };
+      if (response.status >= 500) logger.error(line, 'request failed');
+      else logger.info(line, 'request');
+    },
+  };
+}
