@@ -1,0 +1,118 @@
+/* eslint-disable */
+import * as types from './graphql.js';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query FullView($name: String!) {\n    user(name: $name) {\n      name\n      profile {\n        basicInfo { name age languageSpoken }\n        education { school degree major }\n        work { company title workSkills }\n        interest { books sports }\n        psychological { values motivations }\n        attributes { category subtopic values }\n      }\n      events(limit: 10) { type content happenedAt mentionedAt time }\n      biography(format: SHORT) {\n        __typename\n        ... on Biography { text format style wordCount keyThemes categoriesIncluded generatedAt }\n        ... on BiographyNotReady { suggestion currentMemoryCount }\n      }\n      memories(query: \"study work\", limit: 5) { id text categories type createdAt }\n      searchFiles(query: \"neural networks\") { id name path mimeType createdAt }\n      file(id: \"f_default_wellfest\") { id name path status size createdAt }\n      ask(question: \"Where do I study?\") { text messageId sessionId createdAt }\n    }\n  }\n": typeof types.FullViewDocument,
+    "\n  query ViewerFullView {\n    viewer {\n      name\n      profile { education { school major } attributes { category subtopic values } }\n      events(limit: 10) { type content time }\n      biography { __typename ... on Biography { text } ... on BiographyNotReady { suggestion currentMemoryCount } }\n      memories(query: \"study\", limit: 5) { id text }\n      searchFiles(query: \"neural networks\") { id name }\n    }\n  }\n": typeof types.ViewerFullViewDocument,
+    "\n  query ProfileOnly($name: String!) {\n    user(name: $name) { name profile { education { school major } } }\n  }\n": typeof types.ProfileOnlyDocument,
+    "\n  query AliasedFields($name: String!) {\n    user(name: $name) {\n      first: profile { education { school } }\n      second: profile { attributes { category subtopic } }\n      recent: events(limit: 3) { content }\n      latest: events(limit: 3) { time }\n      bioA: biography(format: SHORT) { __typename }\n      bioB: biography(format: SHORT) { __typename }\n    }\n  }\n": typeof types.AliasedFieldsDocument,
+    "\n  query UsersProfiles($names: [String!]!) {\n    users(names: $names) { name profile { basicInfo { name } education { school } } }\n  }\n": typeof types.UsersProfilesDocument,
+    "\n  query Events($name: String!, $limit: Int, $since: DateTime, $until: DateTime, $types: [EventType!]) {\n    user(name: $name) { events(limit: $limit, since: $since, until: $until, types: $types) { type content time } }\n  }\n": typeof types.EventsDocument,
+    "\n  query Memories($name: String!, $query: String!, $limit: Int, $categories: [MemoryCategory!]) {\n    user(name: $name) { memories(query: $query, limit: $limit, categories: $categories) { id text categories } }\n  }\n": typeof types.MemoriesDocument,
+    "\n  query Biography($name: String!, $format: BiographyFormat, $style: BiographyStyle) {\n    user(name: $name) {\n      biography(format: $format, style: $style) {\n        __typename\n        ... on Biography { text format style sourceMemories expiresAt }\n        ... on BiographyNotReady { suggestion currentMemoryCount }\n      }\n    }\n  }\n": typeof types.BiographyDocument,
+    "\n  query ViewerName { viewer { name } }\n": typeof types.ViewerNameDocument,
+    "\n  query UserName($name: String!) { user(name: $name) { name } }\n": typeof types.UserNameDocument,
+    "\n  query SearchFiles($name: String!, $query: String!) { user(name: $name) { searchFiles(query: $query) { id name } } }\n": typeof types.SearchFilesDocument,
+    "\n  query File($name: String!, $id: ID!) { user(name: $name) { file(id: $id) { id name status size } } }\n": typeof types.FileDocument,
+    "\n  query Ask($name: String!, $question: String!) { user(name: $name) { ask(question: $question) { text messageId } } }\n": typeof types.AskDocument,
+};
+const documents: Documents = {
+    "\n  query FullView($name: String!) {\n    user(name: $name) {\n      name\n      profile {\n        basicInfo { name age languageSpoken }\n        education { school degree major }\n        work { company title workSkills }\n        interest { books sports }\n        psychological { values motivations }\n        attributes { category subtopic values }\n      }\n      events(limit: 10) { type content happenedAt mentionedAt time }\n      biography(format: SHORT) {\n        __typename\n        ... on Biography { text format style wordCount keyThemes categoriesIncluded generatedAt }\n        ... on BiographyNotReady { suggestion currentMemoryCount }\n      }\n      memories(query: \"study work\", limit: 5) { id text categories type createdAt }\n      searchFiles(query: \"neural networks\") { id name path mimeType createdAt }\n      file(id: \"f_default_wellfest\") { id name path status size createdAt }\n      ask(question: \"Where do I study?\") { text messageId sessionId createdAt }\n    }\n  }\n": types.FullViewDocument,
+    "\n  query ViewerFullView {\n    viewer {\n      name\n      profile { education { school major } attributes { category subtopic values } }\n      events(limit: 10) { type content time }\n      biography { __typename ... on Biography { text } ... on BiographyNotReady { suggestion currentMemoryCount } }\n      memories(query: \"study\", limit: 5) { id text }\n      searchFiles(query: \"neural networks\") { id name }\n    }\n  }\n": types.ViewerFullViewDocument,
+    "\n  query ProfileOnly($name: String!) {\n    user(name: $name) { name profile { education { school major } } }\n  }\n": types.ProfileOnlyDocument,
+    "\n  query AliasedFields($name: String!) {\n    user(name: $name) {\n      first: profile { education { school } }\n      second: profile { attributes { category subtopic } }\n      recent: events(limit: 3) { content }\n      latest: events(limit: 3) { time }\n      bioA: biography(format: SHORT) { __typename }\n      bioB: biography(format: SHORT) { __typename }\n    }\n  }\n": types.AliasedFieldsDocument,
+    "\n  query UsersProfiles($names: [String!]!) {\n    users(names: $names) { name profile { basicInfo { name } education { school } } }\n  }\n": types.UsersProfilesDocument,
+    "\n  query Events($name: String!, $limit: Int, $since: DateTime, $until: DateTime, $types: [EventType!]) {\n    user(name: $name) { events(limit: $limit, since: $since, until: $until, types: $types) { type content time } }\n  }\n": types.EventsDocument,
+    "\n  query Memories($name: String!, $query: String!, $limit: Int, $categories: [MemoryCategory!]) {\n    user(name: $name) { memories(query: $query, limit: $limit, categories: $categories) { id text categories } }\n  }\n": types.MemoriesDocument,
+    "\n  query Biography($name: String!, $format: BiographyFormat, $style: BiographyStyle) {\n    user(name: $name) {\n      biography(format: $format, style: $style) {\n        __typename\n        ... on Biography { text format style sourceMemories expiresAt }\n        ... on BiographyNotReady { suggestion currentMemoryCount }\n      }\n    }\n  }\n": types.BiographyDocument,
+    "\n  query ViewerName { viewer { name } }\n": types.ViewerNameDocument,
+    "\n  query UserName($name: String!) { user(name: $name) { name } }\n": types.UserNameDocument,
+    "\n  query SearchFiles($name: String!, $query: String!) { user(name: $name) { searchFiles(query: $query) { id name } } }\n": types.SearchFilesDocument,
+    "\n  query File($name: String!, $id: ID!) { user(name: $name) { file(id: $id) { id name status size } } }\n": types.FileDocument,
+    "\n  query Ask($name: String!, $question: String!) { user(name: $name) { ask(question: $question) { text messageId } } }\n": types.AskDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FullView($name: String!) {\n    user(name: $name) {\n      name\n      profile {\n        basicInfo { name age languageSpoken }\n        education { school degree major }\n        work { company title workSkills }\n        interest { books sports }\n        psychological { values motivations }\n        attributes { category subtopic values }\n      }\n      events(limit: 10) { type content happenedAt mentionedAt time }\n      biography(format: SHORT) {\n        __typename\n        ... on Biography { text format style wordCount keyThemes categoriesIncluded generatedAt }\n        ... on BiographyNotReady { suggestion currentMemoryCount }\n      }\n      memories(query: \"study work\", limit: 5) { id text categories type createdAt }\n      searchFiles(query: \"neural networks\") { id name path mimeType createdAt }\n      file(id: \"f_default_wellfest\") { id name path status size createdAt }\n      ask(question: \"Where do I study?\") { text messageId sessionId createdAt }\n    }\n  }\n"): (typeof documents)["\n  query FullView($name: String!) {\n    user(name: $name) {\n      name\n      profile {\n        basicInfo { name age languageSpoken }\n        education { school degree major }\n        work { company title workSkills }\n        interest { books sports }\n        psychological { values motivations }\n        attributes { category subtopic values }\n      }\n      events(limit: 10) { type content happenedAt mentionedAt time }\n      biography(format: SHORT) {\n        __typename\n        ... on Biography { text format style wordCount keyThemes categoriesIncluded generatedAt }\n        ... on BiographyNotReady { suggestion currentMemoryCount }\n      }\n      memories(query: \"study work\", limit: 5) { id text categories type createdAt }\n      searchFiles(query: \"neural networks\") { id name path mimeType createdAt }\n      file(id: \"f_default_wellfest\") { id name path status size createdAt }\n      ask(question: \"Where do I study?\") { text messageId sessionId createdAt }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ViewerFullView {\n    viewer {\n      name\n      profile { education { school major } attributes { category subtopic values } }\n      events(limit: 10) { type content time }\n      biography { __typename ... on Biography { text } ... on BiographyNotReady { suggestion currentMemoryCount } }\n      memories(query: \"study\", limit: 5) { id text }\n      searchFiles(query: \"neural networks\") { id name }\n    }\n  }\n"): (typeof documents)["\n  query ViewerFullView {\n    viewer {\n      name\n      profile { education { school major } attributes { category subtopic values } }\n      events(limit: 10) { type content time }\n      biography { __typename ... on Biography { text } ... on BiographyNotReady { suggestion currentMemoryCount } }\n      memories(query: \"study\", limit: 5) { id text }\n      searchFiles(query: \"neural networks\") { id name }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ProfileOnly($name: String!) {\n    user(name: $name) { name profile { education { school major } } }\n  }\n"): (typeof documents)["\n  query ProfileOnly($name: String!) {\n    user(name: $name) { name profile { education { school major } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AliasedFields($name: String!) {\n    user(name: $name) {\n      first: profile { education { school } }\n      second: profile { attributes { category subtopic } }\n      recent: events(limit: 3) { content }\n      latest: events(limit: 3) { time }\n      bioA: biography(format: SHORT) { __typename }\n      bioB: biography(format: SHORT) { __typename }\n    }\n  }\n"): (typeof documents)["\n  query AliasedFields($name: String!) {\n    user(name: $name) {\n      first: profile { education { school } }\n      second: profile { attributes { category subtopic } }\n      recent: events(limit: 3) { content }\n      latest: events(limit: 3) { time }\n      bioA: biography(format: SHORT) { __typename }\n      bioB: biography(format: SHORT) { __typename }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UsersProfiles($names: [String!]!) {\n    users(names: $names) { name profile { basicInfo { name } education { school } } }\n  }\n"): (typeof documents)["\n  query UsersProfiles($names: [String!]!) {\n    users(names: $names) { name profile { basicInfo { name } education { school } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Events($name: String!, $limit: Int, $since: DateTime, $until: DateTime, $types: [EventType!]) {\n    user(name: $name) { events(limit: $limit, since: $since, until: $until, types: $types) { type content time } }\n  }\n"): (typeof documents)["\n  query Events($name: String!, $limit: Int, $since: DateTime, $until: DateTime, $types: [EventType!]) {\n    user(name: $name) { events(limit: $limit, since: $since, until: $until, types: $types) { type content time } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Memories($name: String!, $query: String!, $limit: Int, $categories: [MemoryCategory!]) {\n    user(name: $name) { memories(query: $query, limit: $limit, categories: $categories) { id text categories } }\n  }\n"): (typeof documents)["\n  query Memories($name: String!, $query: String!, $limit: Int, $categories: [MemoryCategory!]) {\n    user(name: $name) { memories(query: $query, limit: $limit, categories: $categories) { id text categories } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Biography($name: String!, $format: BiographyFormat, $style: BiographyStyle) {\n    user(name: $name) {\n      biography(format: $format, style: $style) {\n        __typename\n        ... on Biography { text format style sourceMemories expiresAt }\n        ... on BiographyNotReady { suggestion currentMemoryCount }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Biography($name: String!, $format: BiographyFormat, $style: BiographyStyle) {\n    user(name: $name) {\n      biography(format: $format, style: $style) {\n        __typename\n        ... on Biography { text format style sourceMemories expiresAt }\n        ... on BiographyNotReady { suggestion currentMemoryCount }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ViewerName { viewer { name } }\n"): (typeof documents)["\n  query ViewerName { viewer { name } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UserName($name: String!) { user(name: $name) { name } }\n"): (typeof documents)["\n  query UserName($name: String!) { user(name: $name) { name } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SearchFiles($name: String!, $query: String!) { user(name: $name) { searchFiles(query: $query) { id name } } }\n"): (typeof documents)["\n  query SearchFiles($name: String!, $query: String!) { user(name: $name) { searchFiles(query: $query) { id name } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query File($name: String!, $id: ID!) { user(name: $name) { file(id: $id) { id name status size } } }\n"): (typeof documents)["\n  query File($name: String!, $id: ID!) { user(name: $name) { file(id: $id) { id name status size } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Ask($name: String!, $question: String!) { user(name: $name) { ask(question: $question) { text messageId } } }\n"): (typeof documents)["\n  query Ask($name: String!, $question: String!) { user(name: $name) { ask(question: $question) { text messageId } } }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;
