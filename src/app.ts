@@ -14,6 +14,7 @@ import { createGraphContext } from './server/context.js';
 import { mintDevToken } from './server/dev-credentials.js';
 import { graphiqlOptions } from './server/graphiql.js';
 import { createUpstreamClients } from './server/upstream-clients.js';
+import { createGatewayState, type GatewayState } from './live/gateway-state.js';
 import { createMaskError } from './server/upstream-errors.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -27,6 +28,8 @@ export interface App {
   yoga: YogaServerInstance<Record<string, unknown>, GraphContext>;
   server: Server;
   clients: UpstreamClients;
+  /** The read cache and live updates, in memory or in Redis (issue 7). */
+  state: GatewayState;
   /** A development JWT for `default` when the development credentials are in use. */
   devToken: string | null;
   start(): Promise<{ url: string }>;
@@ -36,6 +39,8 @@ export interface App {
 export async function createApp(config: Readonly<Config>, options: AppOptions = {}): Promise<App> {
   const ownsClients = !options.clients;
   const clients = options.clients ?? createUpstreamClients(config);
+  // Cached reads, write invalidation, shared polling and fan-out; in Redis when REDIS_URL is set (issue 7).
+  const state = createGatewayState(config, clients);
   const authenticator = createAuthenticator(config.auth);
   const devToken =
     config.auth.development && config.auth.jwtSecret ? await mintDevToken({ secret: config.auth.jwtSecret }) : null;
@@ -56,7 +61,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
         authorization: request.headers.get('authorization'),
         apiKey: request.headers.get('x-api-key'),
       });
-      return createGraphContext({ caller, clients, signal: request.signal, config });
+      return createGraphContext({ caller, clients: state.clients, signal: request.signal, config, live: state.live });
     },
   });
 
@@ -67,6 +72,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     yoga,
     server,
     clients,
+    state,
     devToken,
     start() {
       return new Promise((resolve, reject) => {
@@ -88,6 +94,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
         });
         started = false;
       }
+      await state.close();
       if (ownsClients) await Promise.all([clients.synvo.close(), clients.memsync.close()]);
     },
   };

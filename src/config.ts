@@ -43,6 +43,20 @@ export interface GraphConfig {
   eventsFilterWindow: number;
 }
 
+/** Caching of upstream reads (issue 7). */
+export interface CacheConfig {
+  /** Lifetime of cached profiles, events, searches, answers, file lists and memory searches, in ms; 0 turns them off. @default 30000 */
+  ttlMs: number;
+  /** Entries the in-memory cache holds (without REDIS_URL). @default 10000 */
+  maxEntries: number;
+}
+
+/** Live updates (issue 7). */
+export interface LiveConfig {
+  /** Time between two status polls of a file being followed, in ms. @default 1000 */
+  pollIntervalMs: number;
+}
+
 export interface Config {
   nodeEnv: NodeEnv;
   production: boolean;
@@ -50,6 +64,10 @@ export interface Config {
   port: number;
   logLevel: LogLevel;
   redisUrl: string | null;
+  /** Prefix of every Redis key and channel, so deployments can share a Redis. @default 'memgate:' */
+  redisPrefix: string;
+  cache: CacheConfig;
+  live: LiveConfig;
   synvo: UpstreamConfig;
   memsync: UpstreamConfig;
   /** True when neither upstream has a base URL: the launcher embeds both emulators. */
@@ -136,6 +154,22 @@ const envSchema = z.object({
       .refine((u) => /^rediss?:$/.test(new URL(u).protocol), 'must be a redis:// or rediss:// URL')
       .optional(),
   ),
+  MEMGATE_REDIS_PREFIX: z.preprocess(
+    emptyToUndefined,
+    z.string().max(64, 'must be at most 64 characters').regex(/^[A-Za-z0-9:._-]+$/, 'must be letters, digits, : . _ or -').default('memgate:'),
+  ),
+  MEMGATE_CACHE_TTL_SECONDS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ invalid_type_error: 'must be a number of seconds' }).min(0, 'must be 0 or more').max(86_400, 'must be at most 86400').default(30),
+  ),
+  MEMGATE_CACHE_MAX_ENTRIES: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ invalid_type_error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').default(10_000),
+  ),
+  MEMGATE_FILE_POLL_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ invalid_type_error: 'must be a number of milliseconds' }).int('must be a whole number').min(10, 'must be at least 10').max(60_000, 'must be at most 60000').default(1_000),
+  ),
 });
 
 function stripSlash(url: string): string {
@@ -181,6 +215,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     redisUrl: e.REDIS_URL ?? null,
+    redisPrefix: e.MEMGATE_REDIS_PREFIX,
+    cache: { ttlMs: Math.round(e.MEMGATE_CACHE_TTL_SECONDS * 1000), maxEntries: e.MEMGATE_CACHE_MAX_ENTRIES },
+    live: { pollIntervalMs: e.MEMGATE_FILE_POLL_MS },
     synvo: {
       baseUrl: e.SYNVO_BASE_URL ? stripSlash(e.SYNVO_BASE_URL) : null,
       apiKey: e.SYNVO_BASE_URL ? (e.SYNVO_API_KEY ?? '') : (e.SYNVO_API_KEY ?? EMULATOR_API_KEYS.synvo),

@@ -22,6 +22,22 @@ export interface RedisPubSubOptions {
   prefix?: string;
 }
 
+/**
+ * The event target fires SUBSCRIBE/UNSUBSCRIBE without awaiting them; one that fails (a
+ * subscription ending while the gateway disconnects from Redis) must not become an unhandled rejection.
+ */
+function quietSubscriptions(redis: Redis): Redis {
+  return new Proxy(redis, {
+    get(target, property, receiver) {
+      if (property === 'subscribe' || property === 'unsubscribe') {
+        return (...channels: string[]) => target[property](...channels).catch(() => 0);
+      }
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 /** In-process fan-out: one gateway instance. */
 export function createMemoryPubSub(): LivePubSub {
   return createPubSub<LiveTopics>();
@@ -36,7 +52,7 @@ export function createRedisPubSub(options: RedisPubSubOptions): LivePubSub {
   const prefix = `${options.prefix ?? 'memgate:'}live:`;
   const target = createRedisEventTarget<CustomEvent>({
     publishClient: options.publisher,
-    subscribeClient: options.subscriber,
+    subscribeClient: quietSubscriptions(options.subscriber),
     serializer: { stringify: encodeJson, parse: decodeJson },
   });
   // Redis channels are global to the server: prefix them so deployments (and tests) never meet.

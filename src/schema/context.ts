@@ -4,6 +4,7 @@
  */
 import type { Loaders } from '../loaders/index.js';
 import type { MemSyncClient, SynvoClient } from '../upstream/types.js';
+import type { LiveUpdates } from '../live/live-updates.js';
 
 /** An end user signed in with a JWT: may only see itself. */
 export interface UserCaller {
@@ -38,6 +39,8 @@ export interface GraphContext {
   signal: AbortSignal;
   /** Request-shape limits from the config. */
   limits: GraphLimits;
+  /** File statuses and new events as they happen, shared by every request and instance. */
+  live: LiveUpdates;
 }
 
 export interface GraphLimits {

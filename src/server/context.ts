@@ -6,6 +6,7 @@
 import type { Config } from '../config.js';
 import { createLoaders } from '../loaders/index.js';
 import type { Caller, GraphContext, UpstreamClients } from '../schema/context.js';
+import type { LiveUpdates } from '../live/live-updates.js';
 
 export interface GraphContextInit {
   caller: Caller;
@@ -13,13 +14,16 @@ export interface GraphContextInit {
   /** Aborted when the client goes away. */
   signal: AbortSignal;
   config: Pick<Config, 'graph'>;
+  /** Shared by every context: file statuses and new events. */
+  live: LiveUpdates;
 }
 
-export function createGraphContext({ caller, clients, signal, config }: GraphContextInit): GraphContext {
+export function createGraphContext({ caller, clients, signal, config, live }: GraphContextInit): GraphContext {
   return {
     caller,
     clients,
     signal,
+    live,
     loaders: createLoaders({
       synvo: clients.synvo,
       memsync: clients.memsync,
