@@ -69,6 +69,8 @@ export async function startGraphHarness(options: GraphHarnessOptions = {}): Prom
       MEMSYNC_API_KEY: MEMSYNC_CANARY_KEY,
       MEMGATE_JWT_SECRET: JWT_SECRET,
       MEMGATE_SERVICE_KEYS: SERVICE_KEY,
+      // Upstream call counts are the subject of these tests: no read cache between requests.
+      MEMGATE_CACHE_TTL_SECONDS: '0',
       ...options.env,
     }),
     {},
