@@ -6,6 +6,9 @@ import { synvoRoutes } from './routes.js';
 import { synvoSeed } from './seed.js';
 import { SynvoStore } from './store.js';
 
+/** The API key the emulator accepts unless `apiKeys` says otherwise. */
+export const SYNVO_DEV_API_KEY = 'synvo-dev-key';
+
 export interface SynvoEmulatorExtraOptions extends SynvoEmulatorOptions {
   /** Idle time on an answer stream after which a `:` keep-alive comment is sent. @default 1000 */
   keepAliveMs?: number;
@@ -22,7 +25,7 @@ export async function startSynvoEmulator(options: SynvoEmulatorExtraOptions = {}
   const { app, controls } = createEmulator(
     {
       service: 'synvo',
-      defaultApiKey: 'synvo-dev-key',
+      defaultApiKey: SYNVO_DEV_API_KEY,
       options,
       unauthorizedBody: { error: 'Unauthorized', detail: 'Missing or invalid API key' },
       rateLimitBody: (routeId, retryAfter) =>

@@ -94,10 +94,12 @@ Title: Software Engineer
 Working industry: Healthcare technology
 Work skills: Python, machine learning, data pipelines
 Previous projects: A model that flags early signs of patient deterioration from hospital records
+Relocation: Moved to San Francisco from Chicago
 
 Alex builds machine learning applications for healthcare at a startup in San Francisco.
 Alex works in Python every day and collaborates with healthcare professionals such as Dr. Martinez to turn clinical needs into software.
-Alex and Sarah Johnson presented the patient deterioration model at the 2025-09-18 machine learning for health conference in Boston.`,
+Sarah Johnson, who leads the data platform team, reviews every model before it reaches clinicians.
+Alex presented a poster on the patient deterioration model at a digital health conference in Boston on 2024-04-18.`,
   },
   {
     id: 'f_alex_hiking', name: 'hiking-log.md', dir: '/personal', createdAt: at('2025-11-11T18:30:00.000Z'),
@@ -105,7 +107,8 @@ Alex and Sarah Johnson presented the patient deterioration model at the 2025-09-
 
 Sports: Hiking
 Hiked the Dipsea Trail from Mill Valley to Stinson Beach on 2025-10-12 with family.
-Climbed Mount Tamalpais on 2025-10-26 and watched the fog roll over the Bay Area.
+Climbed Mount Tamalpais in Marin on 2025-10-26 and watched the fog roll over the Bay Area.
+Followed the coastal path at Point Reyes on 2025-11-02 to the lighthouse.
 Walked the Lands End trail on 2025-11-08 after a long week at work.
 Hiking on Bay Area trails is how Alex recharges.`,
   },
@@ -117,7 +120,7 @@ Books: Books about emerging technologies and artificial intelligence
 Values: Sustainability and green technology
 Goals: Keep learning about artificial intelligence, healthcare technology and sustainable innovation
 Alex reads about emerging technologies most evenings.
-Sustainability shapes personal choices: cycling to work, a plant-based diet most days and green technology side projects.
+Sustainability shapes personal choices: commuting by bike, a plant-based diet most days and green technology side projects.
 Family time matters, and weekends are kept for family and friends.`,
   },
 ];
