@@ -4,6 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
 import { DEV_SERVICE_KEY } from './config.js';
@@ -16,12 +17,21 @@ import { graphiqlOptions } from './server/graphiql.js';
 import { createUpstreamClients } from './server/upstream-clients.js';
 import { createGatewayState, type GatewayState } from './live/gateway-state.js';
 import { createMaskError } from './server/upstream-errors.js';
+import { useSSEHeartbeat } from './server/use-sse-heartbeat.js';
+import { useSubscriptionExpiry } from './server/use-subscription-expiry.js';
+import { attachGraphQLWs, type GraphQLWsOptions } from './server/ws.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
 export interface AppOptions {
   /** Upstream clients to use instead of ones built from the config (tests). */
   clients?: UpstreamClients;
+  /** Streaming transports: graphql-ws limits and timers, the SSE heartbeat (issue 6). */
+  streaming?: {
+    ws?: Omit<GraphQLWsOptions, 'path'>;
+    /** Longest silence on an SSE response before a `:` heartbeat. @default 12000 */
+    sseHeartbeatMs?: number;
+  };
 }
 
 export interface App {
@@ -46,7 +56,11 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     config.auth.development && config.auth.jwtSecret ? await mintDevToken({ secret: config.auth.jwtSecret }) : null;
 
   // Each feature adds one `useX` here (issues 6, 7, 8).
-  const plugins: Plugin<GraphContext>[] = [];
+  const plugins: Plugin<GraphContext>[] = [
+    useDeferStream() as Plugin<GraphContext>,
+    useSSEHeartbeat({ intervalMs: options.streaming?.sseHeartbeatMs ?? 12_000 }),
+    useSubscriptionExpiry(),
+  ];
 
   const yoga = createYoga<Record<string, unknown>, GraphContext>({
     schema,
@@ -66,6 +80,11 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
   });
 
   const server = createServer(yoga);
+  const ws = attachGraphQLWs(server, yoga, authenticator, {
+    production: config.production,
+    ...options.streaming?.ws,
+    path: GRAPHQL_PATH,
+  });
   let started = false;
 
   return {
@@ -87,6 +106,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
       });
     },
     async stop() {
+      await ws.dispose();
       if (started) {
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

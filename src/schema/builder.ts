@@ -3,8 +3,9 @@
  * and is imported by ./index.ts. Fields are non-null unless they say otherwise; every field backed
  * by an upstream call says `nullable: true`, so a failing upstream nulls that field alone.
  *
- * Root types: `Query` is declared here. `Mutation` and `Subscription` are declared by the files
- * that add their first fields (`builder.mutationType(...)` / `builder.subscriptionType(...)`),
+ * Root types: `Query` and `Subscription` are declared here (several files add subscription fields
+ * with `builder.subscriptionField(s)`; `types/answer-stream.ts` always adds `ask`, so it is never
+ * empty). `Mutation` is declared by the file that adds its first fields (`builder.mutationType(...)`),
  * because an empty root type is not a valid schema.
  */
 import SchemaBuilder from '@pothos/core';
@@ -29,4 +30,8 @@ export const builder = new SchemaBuilder<BuilderTypes>({
 
 builder.queryType({
   description: 'Everything memgate knows about users, from Synvo and MemSync, in one request.',
+});
+
+builder.subscriptionType({
+  description: 'Live results, over graphql-ws (ws://HOST:PORT/graphql) or SSE on the same path.',
 });

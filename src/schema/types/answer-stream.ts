@@ -13,7 +13,7 @@ import { Repeater } from 'graphql-yoga';
 import { builder } from '../builder.js';
 import { resolveTargetUser } from '../access.js';
 import type { GraphContext } from '../context.js';
-import { badUserInput } from '../errors.js';
+import { nonEmptyText } from '../validate.js';
 import type { SynvoAnswer } from '../../upstream/types.js';
 import { AnswerType } from './answer.js';
 
@@ -83,15 +83,14 @@ builder.subscriptionField('ask', (t) =>
       "completion. A JWT caller streams its own answers; a service key names the user. The stream ends with " +
       'UNAUTHENTICATED when the JWT expires.',
     args: {
-      question: t.arg.string({ required: true, description: 'The question, in natural language.' }),
+      question: t.arg.string({ required: true, description: 'The question (not empty).' }),
       user: t.arg.string({
         description: 'Whose files to answer from. Defaults to the JWT caller; required for service keys.',
       }),
     },
     subscribe: (_root, args, ctx) => {
       const user = resolveTargetUser(ctx, args.user);
-      if (args.question.trim() === '') throw badUserInput('question', 'must not be empty');
-      return streamAnswer(ctx, user, args.question);
+      return streamAnswer(ctx, user, nonEmptyText('question', args.question, 32_000));
     },
     resolve: (item) => {
       if ('failure' in item) throw item.failure;

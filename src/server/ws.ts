@@ -1,0 +1,207 @@
+/**
+ * GraphQL over WebSocket (graphql-ws, subprotocol `graphql-transport-ws`) on the HTTP server's own
+ * port and path. Every operation runs through yoga's envelop pipeline (`yoga.getEnveloped`), so a
+ * subscription over a socket gets the same context, authentication, limits and error masking as
+ * one over HTTP or SSE.
+ *
+ * Credentials travel in the `connection_init` payload as `authorization` (`Bearer <JWT>`) or
+ * `apiKey`. They are checked once at init (bad ones close the socket with 4403) and again for every
+ * `subscribe`, exactly as an HTTP request's headers are, so an expired token cannot start anything.
+ * The other close codes are graphql-ws's own: 4400 bad message, 4401 subscribe before ack, 4408 no
+ * init in time, 4409 duplicate id, 4429 second init; 1009 for a message over `maxPayloadBytes`.
+ */
+import type { Server } from 'node:http';
+import { GraphQLError, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
+import { CloseCode, type ConnectionInitMessage, type Context as WsContext } from 'graphql-ws';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
+import type { YogaServerInstance } from 'graphql-yoga';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Credentials } from './auth.js';
+
+export interface GraphQLWsOptions {
+  /** Path the sockets are accepted on: the GraphQL endpoint. @default '/graphql' */
+  path?: string;
+  /** Time a client has, after connecting, to send `connection_init` (else 4408). @default 3000 */
+  connectionInitWaitTimeoutMs?: number;
+  /**
+   * Interval of server pings. A peer that has not answered a ping with a pong before the next one
+   * is due is terminated; 0 disables pings. @default 12000
+   */
+  keepAliveMs?: number;
+  /** Subscriptions (and other operations) running at once on one socket. @default 100 */
+  maxOperationsPerSocket?: number;
+  /** Largest incoming message, in bytes; a bigger one closes the socket with 1009. @default 262144 */
+  maxPayloadBytes?: number;
+  /** Time `dispose()` gives clients to finish the close handshake before cutting them. @default 1000 */
+  closeGraceMs?: number;
+  /** Hide internal error messages from close reasons. @default process.env.NODE_ENV === 'production' */
+  production?: boolean;
+}
+
+export interface GraphQLWsServer {
+  /** Sockets open right now. */
+  readonly socketCount: number;
+  /** Closes every socket with 1001 (terminating those that do not answer) and stops accepting. */
+  dispose(): Promise<void>;
+}
+
+/** What graphql-ws needs from the credential checker: the same one HTTP requests use. */
+export interface WsAuthenticator {
+  authenticate(credentials: Credentials): Promise<unknown>;
+}
+
+type InitPayload = NonNullable<ConnectionInitMessage['payload']>;
+type SocketContext = WsContext<InitPayload, Extra>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- yoga's own context constraint
+type AnyContext = Record<string, any>;
+type AnyYoga = YogaServerInstance<AnyContext, AnyContext>;
+type Enveloped = ReturnType<AnyYoga['getEnveloped']>;
+
+/** Close reasons are limited to 123 bytes by RFC 6455. */
+function closeReason(message: string): string {
+  return Buffer.byteLength(message) <= 123 ? message : `${Buffer.from(message).subarray(0, 120).toString()}...`;
+}
+
+function credentialsOf(payload: InitPayload | undefined): Credentials {
+  const text = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
+  return { authorization: text(payload?.['authorization']), apiKey: text(payload?.['apiKey']) };
+}
+
+/** Drops the transport-only extensions yoga uses for HTTP statuses, as yoga's HTTP responses do. */
+function formatError(error: GraphQLError): GraphQLFormattedError {
+  const formatted = error.toJSON();
+  if (!formatted.extensions) return formatted;
+  const { http: _http, unexpected: _unexpected, ...extensions } = formatted.extensions;
+  const { extensions: _all, ...rest } = formatted;
+  return Object.keys(extensions).length > 0 ? { ...rest, extensions } : rest;
+}
+
+/**
+ * Serves graphql-ws on `server` for the given yoga instance. The HTTP server keeps serving HTTP
+ * and SSE on the same path; only upgrade requests reach the WebSocket server.
+ */
+export function attachGraphQLWs<TServerContext extends AnyContext, TUserContext extends AnyContext>(
+  server: Server,
+  yoga: YogaServerInstance<TServerContext, TUserContext>,
+  authenticator: WsAuthenticator,
+  options: GraphQLWsOptions = {},
+): GraphQLWsServer {
+  const path = options.path ?? '/graphql';
+  const maxOperations = options.maxOperationsPerSocket ?? 100;
+  const production = options.production ?? process.env.NODE_ENV === 'production';
+  const wss = new WebSocketServer({ server, path, maxPayload: options.maxPayloadBytes ?? 256 * 1024 });
+  // The enveloped pipeline and the abort controller behind each running operation's context.
+  const operations = new WeakMap<object, { enveloped: Enveloped; controller: AbortController }>();
+  const controllersBySocket = new WeakMap<SocketContext, Map<string, AbortController>>();
+
+  const toGraphQLError = (error: unknown): GraphQLError => {
+    if (error instanceof GraphQLError) return error;
+    yoga.logger.error(error);
+    return new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  };
+
+  const endOperation = (ctx: SocketContext, id: string) => {
+    const controllers = controllersBySocket.get(ctx);
+    controllers?.get(id)?.abort();
+    controllers?.delete(id);
+  };
+
+  const disposable = useServer<InitPayload>(
+    {
+      isProd: production,
+      connectionInitWaitTimeout: options.connectionInitWaitTimeoutMs ?? 3000,
+      async onConnect(ctx) {
+        try {
+          await authenticator.authenticate(credentialsOf(ctx.connectionParams));
+          controllersBySocket.set(ctx, new Map());
+          return true;
+        } catch (error) {
+          const message = error instanceof GraphQLError ? error.message : 'Forbidden';
+          ctx.extra.socket.close(CloseCode.Forbidden, closeReason(`Forbidden: ${message}`));
+          return false;
+        }
+      },
+      async onSubscribe(ctx, id, payload) {
+        // graphql-ws has already registered this id, so the count includes it.
+        if (Object.keys(ctx.subscriptions).length > maxOperations) {
+          return [
+            new GraphQLError(`Too many operations on this connection: at most ${maxOperations} may run at once`, {
+              extensions: { code: 'RATE_LIMITED', limit: maxOperations },
+            }),
+          ];
+        }
+        const controller = new AbortController();
+        const { authorization, apiKey } = credentialsOf(ctx.connectionParams);
+        const headers = new Headers({ 'content-type': 'application/json' });
+        if (authorization) headers.set('authorization', authorization);
+        if (apiKey) headers.set('x-api-key', apiKey);
+        // The context factory sees the socket's credentials as an HTTP request's headers, and a
+        // signal that aborts when this operation ends.
+        const request = new Request(`http://${ctx.extra.request.headers.host ?? 'localhost'}${path}`, {
+          method: 'POST',
+          headers,
+          signal: controller.signal,
+        });
+        const enveloped = (yoga as unknown as AnyYoga).getEnveloped({
+          request,
+          params: payload,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          connectionParams: ctx.connectionParams,
+        });
+        try {
+          const document = enveloped.parse(payload.query);
+          const errors = enveloped.validate(enveloped.schema, document);
+          if (errors.length > 0) return errors;
+          const contextValue = await enveloped.contextFactory();
+          operations.set(contextValue, { enveloped, controller });
+          controllersBySocket.get(ctx)?.set(id, controller);
+          const args: ExecutionArgs = {
+            schema: enveloped.schema,
+            document,
+            operationName: payload.operationName,
+            variableValues: payload.variables,
+            contextValue,
+          };
+          return args;
+        } catch (error) {
+          return [toGraphQLError(error)];
+        }
+      },
+      execute: (args) => operations.get(args.contextValue as object)!.enveloped.execute(args),
+      subscribe: (args) => operations.get(args.contextValue as object)!.enveloped.subscribe(args),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((e) => formatError(toGraphQLError(e))) } : undefined,
+      onError: (ctx, id, _payload, errors) => {
+        endOperation(ctx, id);
+        return errors.map((e) => formatError(toGraphQLError(e)));
+      },
+      onComplete: (ctx, id) => endOperation(ctx, id),
+      onClose: (ctx) => {
+        for (const controller of controllersBySocket.get(ctx)?.values() ?? []) controller.abort();
+        controllersBySocket.delete(ctx);
+      },
+    },
+    wss,
+    options.keepAliveMs ?? 12_000,
+  );
+
+  return {
+    get socketCount() {
+      return wss.clients.size;
+    },
+    async dispose() {
+      const sockets = [...wss.clients];
+      await disposable.dispose();
+      const closed = (socket: WebSocket) =>
+        socket.readyState === socket.CLOSED ? Promise.resolve() : new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, options.closeGraceMs ?? 1000);
+      });
+      await Promise.race([Promise.all(sockets.map(closed)), grace]);
+      clearTimeout(timer);
+      for (const socket of sockets) if (socket.readyState !== socket.CLOSED) socket.terminate();
+    },
+  };
+}
