@@ -17,6 +17,7 @@ export const typeDefs = /* GraphQL */ `
     node: Node
     boom: String
     secret: String
+    slow(ms: Int!): String!
   }
   type Subscription { ticks(everyMs: Int = 5): Int! }
 `;
@@ -50,6 +51,10 @@ export async function startPluginServer(options: PluginServerOptions): Promise<P
             throw new Error('database password is hunter2hunter2');
           },
           secret: () => 'profile: likes sailing',
+          slow: async (_: unknown, { ms }: { ms: number }) => {
+            await new Promise((r) => setTimeout(r, ms));
+            return `waited ${ms}`;
+          },
         },
         Subscription: {
           ticks: {
