@@ -22,6 +22,7 @@ export async function startSynvoEmulator(options: SynvoEmulatorExtraOptions = {}
   const now = options.now ?? Date.now;
   const store = new SynvoStore({ processingDelayMs: options.processingDelayMs ?? 300, now, seed: synvoSeed });
   const ranker = new SynvoRanker();
+  const openapi = synvoOpenApi();
   const { app, controls } = createEmulator(
     {
       service: 'synvo',
@@ -36,7 +37,7 @@ export async function startSynvoEmulator(options: SynvoEmulatorExtraOptions = {}
         store.reset();
         ranker.clear();
       },
-      openapi: synvoOpenApi(),
+      openapi,
     },
     synvoRoutes({
       store,
@@ -48,6 +49,8 @@ export async function startSynvoEmulator(options: SynvoEmulatorExtraOptions = {}
     }),
   );
   const running = await listen(app, controls, options);
+  // Served by reference: OpenAPI clients (Hive Gateway / Mesh) find the real base URL.
+  openapi.servers = [{ url: running.url }];
   return {
     ...running,
     stop: async () => {

@@ -49,20 +49,21 @@ export function zonelessTime(ms: number): string {
 
 /** Reads an ISO 8601 time; a time without zone is UTC. NaN when invalid. */
 export function parseIsoTime(value: string): number {
-  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?)?$/.exec(value.trim());
+  // An unencoded `+08:00` in a query string arrives as ` 08:00`.
+  value = value.trim().replace(/(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$/, '$1+$2');
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?)?$/.exec(value);
   if (!m) return Number.NaN;
   const [, date, time, zone] = m;
-  if (!time) return Date.parse(`${date}T00:00:00Z`);
+  // Date.parse rolls impossible dates such as 2025-02-30 over into the next month; reject them.
+  const midnight = Date.parse(`${date}T00:00:00Z`);
+  if (Number.isNaN(midnight) || new Date(midnight).toISOString().slice(0, 10) !== date) return Number.NaN;
+  if (!time) return midnight;
   const fraction = /\.(\d+)$/.exec(time);
   const base = fraction ? time.slice(0, time.length - fraction[0].length) : time;
   const ms = fraction ? `.${fraction[1]!.slice(0, 3).padEnd(3, '0')}` : '';
   const full = base.length === 5 ? `${base}:00` : base;
   const z = !zone || zone === 'Z' ? 'Z' : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
-  const parsed = Date.parse(`${date}T${full}${ms}${z}`);
-  // Date.parse rolls over impossible dates such as 2025-02-30; reject them.
-  if (Number.isNaN(parsed)) return parsed;
-  const check = new Date(Date.parse(`${date}T00:00:00Z`));
-  return check.toISOString().slice(0, 10) === date ? parsed : Number.NaN;
+  return Date.parse(`${date}T${full}${ms}${z}`);
 }
 
 /** `/a//b/` -> `/a/b`; `` -> `/`. Undefined for a path with `..` or control characters. */

@@ -111,7 +111,8 @@ export function answerStream(c: EmulatorContext, tools: RouteTools, plan: Answer
       finish();
     },
   });
-  c.env.outgoing.once('close', finish);
+  // A client that goes away closes the node response: stop at once.
+  c.env?.outgoing?.once('close', finish);
 
   return c.body(body, 200, {
     'Content-Type': 'text/event-stream',

@@ -247,6 +247,8 @@ describe('Synvo emulator: auth, rate limits, faults, counters, reset, OpenAPI', 
     it('describes every endpoint with an operationId and the X-API-Key scheme', async () => {
       const doc = (await get(emu.url, '/openapi.json', null)).body;
       expect(doc.openapi).toMatch(/^3\.0\./);
+      expect(doc.servers).toEqual([{ url: emu.url }]);
+      expect(doc.security).toEqual([{ ApiKeyAuth: [] }]);
       expect(doc.components.securitySchemes.ApiKeyAuth).toEqual({ type: 'apiKey', in: 'header', name: 'X-API-Key' });
       const ops = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item as object).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`));
       expect(ops.sort()).toEqual([

@@ -138,6 +138,13 @@ describe('Synvo emulator: profile and events', () => {
       expect(standard.body.interest.sub_topics.sports).toEqual({ value: 'Hiking; Climbing' });
     });
 
+    it('answers {} for a sub-user whose files state no profile facts', async () => {
+      await uploadAndWait(emu.url, 'sunset.jpg', 'jpeg bytes', { sub_user_name: 'pic' });
+      const res = await get(emu.url, '/metadata/get_user_profile?sub_user_name=pic');
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({});
+    });
+
     it("never shows one sub-user's profile facts to another", async () => {
       await uploadAndWait(emu.url, 'me.txt', 'Name: Zed Secret\nEmail: zed@example.com', { sub_user_name: 'zed' });
       const zed = await get(emu.url, '/metadata/get_user_profile?sub_user_name=zed');
@@ -188,7 +195,7 @@ describe('Synvo emulator: profile and events', () => {
       expect(res.body).toMatchObject({ error: expect.any(String), detail: expect.stringContaining('limit') });
     });
 
-    it.each([['start_time', 'yesterday'], ['end_time', '2025-13-45'], ['start_time', '2025-02-30T00:00:00']])(
+    it.each([['start_time', 'yesterday'], ['end_time', '2025-13-45'], ['start_time', '2025-02-30T00:00:00'], ['end_time', '2025-02-29']])(
       'rejects an invalid %s (%s) with 400',
       async (name, value) => {
         const res = await get(emu.url, `/metadata/get_user_event?${name}=${value}`);
@@ -196,6 +203,13 @@ describe('Synvo emulator: profile and events', () => {
         expect(res.body.detail).toContain(name);
       },
     );
+
+    it('reads a zone offset, even one whose + arrived unencoded as a space', async () => {
+      const encoded = await get(emu.url, `/metadata/get_user_event?start_time=${encodeURIComponent('2025-10-23T07:00:00+08:00')}&end_time=2025-10-23T00:00:00Z`);
+      const unencoded = await get(emu.url, '/metadata/get_user_event?start_time=2025-10-23T07:00:00+08:00&end_time=2025-10-23T00:00:00Z');
+      expect(encoded.body).toHaveLength(3);
+      expect(unencoded.body).toEqual(encoded.body);
+    });
 
     it('ignores unknown query parameters', async () => {
       const res = await get(emu.url, '/metadata/get_user_event?limit=1&colour=blue');
