@@ -57,6 +57,26 @@ export interface LiveConfig {
   pollIntervalMs: number;
 }
 
+/** Production readiness (issue 8): switches, persisted documents, rate limits, tracing, shutdown. */
+export interface OpsConfig {
+  /** Schema introspection and "Did you mean" field suggestions. @default !production */
+  introspection: boolean;
+  /** GraphiQL on the GraphQL path in a browser. @default !production */
+  graphiql: boolean;
+  /** Run only the documents of the persisted documents manifest. @default false */
+  persistedOnly: boolean;
+  /** Path of the manifest written by `npm run codegen`. @default null (required with persistedOnly) */
+  persistedDocumentsPath: string | null;
+  /** Operations per minute of each end user. @default 120 */
+  userRateLimitPerMinute: number;
+  /** Operations per minute of each service key. @default 1200 */
+  serviceRateLimitPerMinute: number;
+  /** Time in-flight requests have to finish on SIGTERM/SIGINT, in ms. @default 10000 */
+  drainTimeoutMs: number;
+  /** OTLP/HTTP traces endpoint; tracing is off when null. @default null */
+  otlpTracesEndpoint: string | null;
+}
+
 export interface Config {
   nodeEnv: NodeEnv;
   production: boolean;
@@ -76,6 +96,7 @@ export interface Config {
   /** Options handed to both upstream clients. */
   upstreamOptions: UpstreamClientOptions;
   graph: GraphConfig;
+  ops: OpsConfig;
 }
 
 /** Thrown by `loadConfig`; the message names every bad variable. */
@@ -83,6 +104,15 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   constructor(readonly problems: readonly string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** `null` for a string that is not a URL (zod runs refinements even after a failed check). */
+function parseUrl(value: string): URL | null {
+  try {
+    return new URL(value);
+  } catch {
+    return null;
   }
 }
 
@@ -103,11 +133,25 @@ const httpUrl = z.preprocess(
   emptyToUndefined,
   z
     .string()
-    .url('must be a URL such as https://api.example.com')
-    .refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be an http or https URL')
-    .refine((u) => !new URL(u).username && !new URL(u).password, 'must not carry credentials')
+    .refine((u) => /^https?:$/.test(parseUrl(u)?.protocol ?? ''), 'must be an http or https URL such as https://api.example.com')
+    .refine((u) => !parseUrl(u)?.username && !parseUrl(u)?.password, 'must not carry credentials')
     .optional(),
 );
+
+/** `true`/`false` (or 1/0, yes/no); absent: undefined, so the caller picks the default. */
+const flag = z.preprocess(
+  emptyToUndefined,
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { errorMap: () => ({ message: 'must be true or false' }) })
+    .transform((v) => v === 'true' || v === '1' || v === 'yes')
+    .optional(),
+);
+
+const positiveInt = (fallback: number) =>
+  z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ invalid_type_error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').default(fallback),
+  );
 
 const secret = z.preprocess(emptyToUndefined, z.string().min(1).optional());
 
@@ -150,8 +194,7 @@ const envSchema = z.object({
     emptyToUndefined,
     z
       .string()
-      .url('must be a URL such as redis://127.0.0.1:6379')
-      .refine((u) => /^rediss?:$/.test(new URL(u).protocol), 'must be a redis:// or rediss:// URL')
+      .refine((u) => /^rediss?:$/.test(parseUrl(u)?.protocol ?? ''), 'must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379')
       .optional(),
   ),
   MEMGATE_REDIS_PREFIX: z.preprocess(
@@ -166,6 +209,15 @@ const envSchema = z.object({
     emptyToUndefined,
     z.coerce.number({ invalid_type_error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').default(10_000),
   ),
+  MEMGATE_INTROSPECTION: flag,
+  MEMGATE_GRAPHIQL: flag,
+  MEMGATE_PERSISTED_ONLY: flag,
+  MEMGATE_PERSISTED_DOCUMENTS: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
+  MEMGATE_RATE_LIMIT_USER_PER_MINUTE: positiveInt(120),
+  MEMGATE_RATE_LIMIT_SERVICE_PER_MINUTE: positiveInt(1200),
+  MEMGATE_DRAIN_TIMEOUT_MS: positiveInt(10_000),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl,
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl,
   MEMGATE_FILE_POLL_MS: z.preprocess(
     emptyToUndefined,
     z.coerce.number({ invalid_type_error: 'must be a number of milliseconds' }).int('must be a whole number').min(10, 'must be at least 10').max(60_000, 'must be at most 60000').default(1_000),
@@ -205,6 +257,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.MEMGATE_JWT_SECRET && e.MEMGATE_JWKS_URL) {
     problems.push('MEMGATE_JWT_SECRET, MEMGATE_JWKS_URL: set one of them, not both');
   }
+  if (e.MEMGATE_PERSISTED_ONLY && !e.MEMGATE_PERSISTED_DOCUMENTS) {
+    problems.push('MEMGATE_PERSISTED_DOCUMENTS: required when MEMGATE_PERSISTED_ONLY is true (the manifest `npm run codegen` writes)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const development = emulated && !callerAuthConfigured;
@@ -238,6 +293,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Explicit so operators can read them here; the clients document each one.
     upstreamOptions: { connectTimeoutMs: 2_000, headersTimeoutMs: 10_000, bodyTimeoutMs: 10_000, maxAttempts: 3 },
     graph: { maxUsers: 100, userConcurrency: 8, eventsFilterWindow: 1000 },
+    ops: {
+      introspection: e.MEMGATE_INTROSPECTION ?? e.NODE_ENV !== 'production',
+      graphiql: e.MEMGATE_GRAPHIQL ?? e.NODE_ENV !== 'production',
+      persistedOnly: e.MEMGATE_PERSISTED_ONLY ?? false,
+      persistedDocumentsPath: e.MEMGATE_PERSISTED_DOCUMENTS ?? null,
+      userRateLimitPerMinute: e.MEMGATE_RATE_LIMIT_USER_PER_MINUTE,
+      serviceRateLimitPerMinute: e.MEMGATE_RATE_LIMIT_SERVICE_PER_MINUTE,
+      drainTimeoutMs: e.MEMGATE_DRAIN_TIMEOUT_MS,
+      otlpTracesEndpoint:
+        e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+        (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${stripSlash(e.OTEL_EXPORTER_OTLP_ENDPOINT)}/v1/traces` : null),
+    },
   };
   return deepFreeze(config);
 }
