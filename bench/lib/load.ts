@@ -1,0 +1,90 @@
+/**
+ * One load run with autocannon, driven programmatically. Each request is built fresh by `build`
+ * (a distinct user per request, so nothing is deduplicated or cached across requests), and every
+ * response's latency is kept at full precision (autocannon's own histogram rounds to 1 ms).
+ */
+import autocannon from 'autocannon';
+import { quantile } from './stats.js';
+
+export interface BuiltRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface LoadSpec {
+  /** Origin plus any path; `build` gives the path of each request. */
+  url: string;
+  build(seq: number): BuiltRequest;
+  /** Concurrent connections. */
+  connections: number;
+  /** Seconds. */
+  durationSec: number;
+  /** Requests a second over all connections; absent: as fast as the server answers. */
+  overallRate?: number;
+}
+
+export interface LoadResult {
+  /** 2xx responses a second. */
+  rps: number;
+  ok: number;
+  /** Requests sent, answered or not when the run ended. */
+  sent: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  p50: number;
+  p99: number;
+  mean: number;
+}
+
+export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  let seq = 0;
+  const latencies: number[] = [];
+  let non2xx = 0;
+  const first = spec.build(0);
+  let done!: (result: autocannon.Result) => void;
+  let failed!: (err: unknown) => void;
+  const finished = new Promise<autocannon.Result>((resolve, reject) => { done = resolve; failed = reject; });
+  const instance = autocannon({
+    url: spec.url,
+    connections: spec.connections,
+    duration: spec.durationSec,
+    ...(spec.overallRate ? { overallRate: Math.max(1, Math.round(spec.overallRate)) } : {}),
+    timeout: 20,
+    requests: [
+      {
+        method: first.method,
+        path: first.path,
+        setupRequest: (req) => {
+          const built = spec.build(seq++);
+          return {
+            ...req,
+            method: built.method,
+            path: built.path,
+            headers: { ...built.headers, ...(built.body ? { 'content-type': 'application/json' } : {}) },
+            body: built.body,
+          } as typeof req;
+        },
+      },
+    ],
+  }, (err: unknown, result: autocannon.Result) => (err ? failed(err) : done(result)));
+  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+    if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
+    else non2xx += 1;
+  });
+  const result = await finished;
+  const seconds = result.duration || spec.durationSec;
+  return {
+    rps: latencies.length / seconds,
+    ok: latencies.length,
+    sent: seq,
+    non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    mean: latencies.reduce((a, b) => a + b, 0) / (latencies.length || 1),
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * Contender (2): memgate as `npm start` runs it in production (createApp(loadConfig(env))), on the
+ * bench's emulators, with a service key for the load generator and logs off.
+ */
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { BENCH_SERVICE_KEY } from '../lib/constants.js';
+import { serveChild } from '../lib/serve-child.js';
+
+await serveChild(async () => {
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'silent',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    SYNVO_BASE_URL: process.env.BENCH_SYNVO_URL,
+    SYNVO_API_KEY: process.env.BENCH_SYNVO_KEY ?? 'synvo-dev-key',
+    MEMSYNC_BASE_URL: process.env.BENCH_MEMSYNC_URL,
+    MEMSYNC_API_KEY: process.env.BENCH_MEMSYNC_KEY ?? 'memsync-dev-key',
+    MEMGATE_SERVICE_KEYS: BENCH_SERVICE_KEY,
+    MEMGATE_JWT_SECRET: 'bench-jwt-secret-0123456789',
+  });
+  const app = await createApp(config);
+  const { url } = await app.start();
+  return { info: { url, wsUrl: url.replace(/^http/, 'ws') }, stop: () => app.stop() };
+});
