@@ -1,4 +1,3 @@
-import { File } from 'node:buffer';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../emulators/core/types.js';
 import type { SynvoClient } from '../../../src/upstream/types.js';
