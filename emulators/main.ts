@@ -4,7 +4,7 @@
  * (0: any free port) and `HOST` override them. Stops both on SIGINT/SIGTERM and exits 0.
  */
 import { startMemSyncEmulator, MEMSYNC_DEV_API_KEY } from './memsync/index.js';
-import { startSynvoEmulator } from './synvo/index.js';
+import { SYNVO_DEV_API_KEY, startSynvoEmulator } from './synvo/index.js';
 import type { RunningEmulator } from './core/types.js';
 
 function portFromEnv(name: string, fallback: number): number {
@@ -28,7 +28,7 @@ try {
   running.push(synvo);
   const memsync = await startMemSyncEmulator({ host, port: memsyncPort, controls: true });
   running.push(memsync);
-  console.log(`Synvo emulator    ${synvo.url}  X-API-Key: synvo-dev-key`);
+  console.log(`Synvo emulator    ${synvo.url}  X-API-Key: ${SYNVO_DEV_API_KEY}`);
   console.log(`MemSync emulator  ${memsync.url}  X-API-Key: ${MEMSYNC_DEV_API_KEY}`);
   console.log(`Controls: ${synvo.url}/__emulator/  ${memsync.url}/__emulator/   OpenAPI: /openapi.json on each`);
   console.log(`Running as pid ${process.pid}; Ctrl-C (SIGINT) or SIGTERM stops both.`);

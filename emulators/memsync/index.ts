@@ -24,7 +24,8 @@ export function createMemSyncEmulator(options: MemSyncEmulatorOptions = {}) {
     store.user('alex').bio = createSnapshot(store.memories('alex'), now());
   };
   loadSeed();
-  return createEmulator(
+  const openapi = memSyncOpenApi();
+  const emulator = createEmulator(
     {
       service: 'memsync',
       defaultApiKey: MEMSYNC_DEV_API_KEY,
@@ -32,14 +33,17 @@ export function createMemSyncEmulator(options: MemSyncEmulatorOptions = {}) {
       unauthorizedBody: { error: 'Invalid or expired token', code: 'UNAUTHORIZED' },
       rateLimitBody: (_route, retryAfter) => ({ error: 'Too many requests', code: 'RATE_LIMIT_EXCEEDED', retry_after: retryAfter }),
       resetData: loadSeed,
-      openapi: memSyncOpenApi,
+      openapi,
     },
     memSyncRoutes({ store, now, generationDelayMs: options.generationDelayMs ?? 50 }),
   );
+  return { ...emulator, openapi };
 }
 
 /** Starts the MemSync emulator on `options.port` (default: any free port). */
 export async function startMemSyncEmulator(options: MemSyncEmulatorOptions = {}): Promise<RunningEmulator> {
-  const { app, controls } = createMemSyncEmulator(options);
-  return listen(app, controls, options);
+  const { app, controls, openapi } = createMemSyncEmulator(options);
+  const running = await listen(app, controls, options);
+  openapi.servers = [{ url: running.url, description: 'This emulator' }];
+  return running;
 }

@@ -78,6 +78,7 @@ describe('MemSync emulator: /openapi.json', () => {
     expect(new Set(operations.map((o) => o.id)).size).toBe(4);
     expect(doc.components.securitySchemes.ApiKey).toEqual({ type: 'apiKey', in: 'header', name: 'X-API-Key' });
     expect(doc.security).toEqual([{ ApiKey: [] }]);
+    expect(doc.servers[0].url).toBe(emu.url);
   });
 
   it('resolves every $ref to a schema of the document', () => {
