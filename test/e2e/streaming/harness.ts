@@ -7,8 +7,8 @@ import { createClient as createWsClient, type Client as WsClient, type Execution
 import { createClient as createSseClient, type Client as SseClient } from 'graphql-sse';
 import WebSocket from 'ws';
 import { startMemSyncEmulator } from '../../../emulators/memsync/index.js';
-import { startSynvoEmulator } from '../../../emulators/synvo/index.js';
-import type { RunningEmulator, SynvoEmulatorOptions } from '../../../emulators/core/types.js';
+import { startSynvoEmulator, type SynvoEmulatorExtraOptions } from '../../../emulators/synvo/index.js';
+import type { MemSyncEmulatorOptions, RunningEmulator } from '../../../emulators/core/types.js';
 import { createApp, type App, type AppOptions } from '../../../src/app.js';
 import { loadConfig, withUpstreams } from '../../../src/config.js';
 import { mintDevToken } from '../../../src/server/dev-credentials.js';
@@ -18,7 +18,8 @@ export const JWT_SECRET = 'streaming-tests-secret-0123456789';
 export const SERVICE_KEY = 'streaming-tests-service-key';
 
 export interface HarnessOptions {
-  synvo?: SynvoEmulatorOptions;
+  synvo?: SynvoEmulatorExtraOptions;
+  memsync?: MemSyncEmulatorOptions;
   upstream?: UpstreamClientOptions;
   streaming?: AppOptions['streaming'];
 }
@@ -46,7 +47,7 @@ export interface Harness {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const synvo = await startSynvoEmulator({ firstTokenDelayMs: 0, tokenDelayMs: 2, processingDelayMs: 10, ...options.synvo });
-  const memsync = await startMemSyncEmulator({ generationDelayMs: 5 });
+  const memsync = await startMemSyncEmulator({ generationDelayMs: 5, ...options.memsync });
   const config = withUpstreams(
     loadConfig({ NODE_ENV: 'test', MEMGATE_JWT_SECRET: JWT_SECRET, MEMGATE_SERVICE_KEYS: SERVICE_KEY, LOG_LEVEL: 'silent' }),
     { synvo: { baseUrl: synvo.url }, memsync: { baseUrl: memsync.url } },
