@@ -104,6 +104,8 @@ export class SynvoRanker {
       .map((r) => r.doc.text)
       .filter((text) => !seen.has(text) && seen.add(text))
       .slice(0, answerPassages)
+      // A heading or `Key: value` line reads as a sentence of its own.
+      .map((text) => (/[.!?]["')\]]?$/.test(text) ? text : `${text}.`))
       .join(' ');
   }
 }

@@ -256,7 +256,7 @@ describe('Synvo emulator: answers and search', () => {
 describe('Synvo emulator: stream pacing', () => {
   let emu: RunningEmulator;
   beforeAll(async () => {
-    emu = await startSynvoEmulator({ firstTokenDelayMs: 80, tokenDelayMs: 1, keepAliveMs: 10 } as Parameters<typeof startSynvoEmulator>[0]);
+    emu = await startSynvoEmulator({ firstTokenDelayMs: 80, tokenDelayMs: 1, keepAliveMs: 10 });
   });
   afterAll(() => emu.stop());
 
