@@ -109,7 +109,7 @@ Sports: Hiking
 Hiked the Dipsea Trail from Mill Valley to Stinson Beach on 2025-10-12 with family.
 Climbed Mount Tamalpais in Marin on 2025-10-26 and watched the fog roll over the Bay Area.
 Followed the coastal path at Point Reyes on 2025-11-02 to the lighthouse.
-Walked the Lands End trail on 2025-11-08 after a long week at work.
+Walked the Lands End trail on 2025-11-08 to watch the sunset over the Golden Gate.
 Hiking on Bay Area trails is how Alex recharges.`,
   },
   {
