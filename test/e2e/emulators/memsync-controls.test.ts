@@ -146,6 +146,19 @@ describe('MemSync emulator: auth, rate limits, faults, counters and reset', () =
       expect((await searchMemories(emu.url, { user_id: 'alex', query: 'hiking' })).status).toBe(200);
     });
 
+    it('applies a latency fault programmatically', async () => {
+      emu.controls.addFault({ route: 'memoriesSearch', kind: 'latency', ms: 300, times: 1 });
+      const order: string[] = [];
+      const delayed = searchMemories(emu.url, { user_id: 'alex', query: 'hiking' }).then((r) => {
+        order.push('search');
+        return r;
+      });
+      await getBio(emu.url, { user_id: 'alex' });
+      order.push('bio');
+      expect((await delayed).body.memories[0].memory).toContain('hiking');
+      expect(order).toEqual(['bio', 'search']);
+    });
+
     it('applies malformed, reset and truncate faults programmatically', async () => {
       emu.controls.addFault({ route: 'bio', kind: 'malformed', times: 1 });
       expect((await getBio(emu.url, { user_id: 'alex' })).body).toBeUndefined();

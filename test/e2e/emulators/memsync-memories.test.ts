@@ -52,6 +52,19 @@ describe('MemSync emulator: memories', () => {
       expect(new Set(res.body.memories.map((m: { id: string }) => m.id)).size).toBe(3);
     });
 
+    it('writes contractions, adverbs and past tenses in the third person and marks time references episodic', async () => {
+      const res = await storeMemories(emu.url, 'sam', [
+        "I'm a vegetarian and I really love cooking Thai curries. I've lived in Lisbon since 2019. I always carry my camera. I moved to Berlin yesterday!",
+      ]);
+      expect(res.body.memories.map((m: { memory: string; type: string }) => [m.memory, m.type])).toEqual([
+        ['User is a vegetarian and the user really loves cooking Thai curries.', 'semantic'],
+        ['User has lived in Lisbon since 2019.', 'episodic'],
+        ['User always carries their camera.', 'semantic'],
+        ['User moved to Berlin yesterday.', 'episodic'],
+      ]);
+      expect(res.body.memories[0].categories).toEqual(['interests', 'health']);
+    });
+
     it('creates no memory from a conversation that says nothing about the user', async () => {
       const res = await storeMemories(emu.url, 'sam', ['What time is it in Lisbon?', 'The weather is nice.']);
       expect(res.status).toBe(200);
