@@ -53,6 +53,30 @@ describe('Synvo emulator: files', () => {
     ]);
   });
 
+  it('applies the documented extraction rules to markdown keys, dates and event types', async () => {
+    const note = [
+      '## Details',
+      '- **Birth-date:** 1999-04-02',
+      '* LANGUAGE SPOKEN: English',
+      'language_spoken: Mandarin',
+      'Favourite colour: green',
+      'The budget review with the bank is at 2025-12-01T09:30. Then lunch with friends on 2025-12-02!',
+      'Nothing dated in this sentence.',
+    ].join('\n');
+    await uploadAndWait(emu.url, 'rules.md', note, { sub_user_name: 'rita' });
+    const alternate = await (async () => {
+      emu.controls.addFault({ route: 'profile', kind: 'shape', variant: 'alternate', times: 1 });
+      return (await get(emu.url, '/metadata/get_user_profile?sub_user_name=rita')).body;
+    })();
+    expect(alternate).toEqual({ basic_info: { birth_date: '1999-04-02', language_spoken: ['English', 'Mandarin'] } });
+    const events = (await get(emu.url, '/metadata/get_user_event?sub_user_name=rita')).body;
+    expect(events.map((e: Record<string, unknown>) => [e.event_type, e.content, e.happen_time])).toEqual([
+      ['financial', 'User uploaded rules.md.', null],
+      ['financial', 'The budget review with the bank is at 2025-12-01T09:30.', '2025-12-01T09:30:00'],
+      ['social', 'Then lunch with friends on 2025-12-02!', '2025-12-02T00:00:00'],
+    ]);
+  });
+
   it('renames an upload whose name already exists in that path', async () => {
     const first = await upload(emu.url, uploadForm('notes.txt', 'one', { sub_user_name: 'ren' }));
     const second = await upload(emu.url, uploadForm('notes.txt', 'two', { sub_user_name: 'ren' }));
