@@ -4,7 +4,7 @@
  * - each sentence that speaks about the user (a first-person word: I, I'm, my, me, mine, myself,
  *   we, our) and is not a question becomes one memory;
  * - the memory is the sentence in the third person: "I love hiking" -> "User loves hiking",
- *   "my" -> "their", "me" -> "them";
+ *   "my" -> "their", "me" -> "them", "we" -> "they", "our" -> "their";
  * - categories come from keyword lists (a memory may have several; none matched: `identity`);
  * - the type is `episodic` when the sentence has a time reference (yesterday, last week, a
  *   weekday, a month, a year, "ago", ...), else `semantic`.
@@ -59,6 +59,12 @@ const AUXILIARIES: Record<string, string> = {
   did: 'did', had: 'had', "wasn't": "wasn't", "haven't": "hasn't", "couldn't": "couldn't",
 };
 
+/** First-person words other than "I"; "we" keeps its plural verb as "they". */
+const PRONOUNS: Record<string, string> = {
+  my: 'their', me: 'them', mine: 'theirs', myself: 'themselves',
+  we: 'they', "we're": "they're", "we've": "they've", our: 'their', ours: 'theirs', us: 'them',
+};
+
 const PAST_TENSE = new Set(['went', 'was', 'were', 'had', 'did', 'got', 'made', 'took', 'saw', 'met', 'moved', 'began', 'started', 'left', 'bought', 'came', 'ran', 'wrote', 'read', 'spent', 'found', 'became', 'grew', 'flew', 'won', 'lost', 'used']);
 const ADVERBS = new Set(['also', 'just', 'never', 'always', 'often', 'still', 'usually', 'sometimes', 'now', 'mostly', 'rarely', 'even']);
 
@@ -104,7 +110,7 @@ export function toThirdPerson(sentence: string): string {
       continue;
     }
     const lower = bare.toLowerCase();
-    const pronoun = { my: 'their', me: 'them', mine: 'theirs', myself: 'themselves' }[lower];
+    const pronoun = PRONOUNS[lower];
     if (pronoun) {
       out.push((out.length === 0 ? (lower === 'my' ? "User's" : capitalize(pronoun)) : pronoun) + trail);
       continue;
