@@ -129,6 +129,13 @@ describe('bad user names', () => {
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'names' });
   });
 
+  test('more than 100 distinct names in users(names) is BAD_USER_INPUT, without an upstream call', async () => {
+    const names = Array.from({ length: 101 }, (_, i) => `user${i}`);
+    const res = await h.execute(UsersProfilesDocument, { names });
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'names' });
+    expect(callsOf(h.synvo)).toEqual({});
+  });
+
   test('a name of 128 allowed characters is accepted', async () => {
     const name = `a.b_c@d-${'x'.repeat(120)}`;
     const res = await h.execute(UserNameDocument, { name });
