@@ -17,8 +17,12 @@ import { graphiqlOptions } from './server/graphiql.js';
 import { createUpstreamClients } from './server/upstream-clients.js';
 import { createGatewayState, type GatewayState } from './live/gateway-state.js';
 import { createMaskError } from './server/upstream-errors.js';
+import { createProduction, type Production, type ProductionOptions } from './server/production.js';
+import { drainHttpServer } from './server/shutdown.js';
 import { useSSEHeartbeat } from './server/use-sse-heartbeat.js';
 import { useSubscriptionExpiry } from './server/use-subscription-expiry.js';
+import { useMultipartUploads } from './server/use-multipart-uploads.js';
+import { MAX_UPLOAD_BYTES } from './schema/types/file-mutations.js';
 import { attachGraphQLWs, type GraphQLWsOptions } from './server/ws.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -32,6 +36,8 @@ export interface AppOptions {
     /** Longest silence on an SSE response before a `:` heartbeat. @default 12000 */
     sseHeartbeatMs?: number;
   };
+  /** Logger, limits, rate limits and tracing overrides (issue 8). */
+  production?: ProductionOptions;
 }
 
 export interface App {
@@ -42,33 +48,42 @@ export interface App {
   state: GatewayState;
   /** A development JWT for `default` when the development credentials are in use. */
   devToken: string | null;
+  /** Logger, metrics, tracing and shutdown state (issue 8). */
+  production: Production;
   start(): Promise<{ url: string }>;
   stop(): Promise<void>;
 }
 
 export async function createApp(config: Readonly<Config>, options: AppOptions = {}): Promise<App> {
   const ownsClients = !options.clients;
-  const clients = options.clients ?? createUpstreamClients(config);
+  // Logs, metrics, traces, limits, rate limits, shutdown (issue 8).
+  const production = createProduction(config, options.production);
+  const clients = options.clients ?? createUpstreamClients(config, { onCall: production.onUpstreamCall });
   // Cached reads, write invalidation, shared polling and fan-out; in Redis when REDIS_URL is set (issue 7).
-  const state = createGatewayState(config, clients);
+  const state = createGatewayState(config, clients, {
+    onError: (error, what) => production.logger.warn({ err: error, what }, 'gateway state error'),
+  });
+  production.metrics.trackCacheStats('upstream', () => state.cache.stats());
   const authenticator = createAuthenticator(config.auth);
   const devToken =
     config.auth.development && config.auth.jwtSecret ? await mintDevToken({ secret: config.auth.jwtSecret }) : null;
 
   // Each feature adds one `useX` here (issues 6, 7, 8).
   const plugins: Plugin<GraphContext>[] = [
+    ...(production.plugins as Plugin<GraphContext>[]),
     useDeferStream() as Plugin<GraphContext>,
     useSSEHeartbeat({ intervalMs: options.streaming?.sseHeartbeatMs ?? 12_000 }),
     useSubscriptionExpiry(),
+    useMultipartUploads({ maxFileSize: MAX_UPLOAD_BYTES }),
   ];
 
   const yoga = createYoga<Record<string, unknown>, GraphContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
-    graphiql: config.production ? false : graphiqlOptions({ devToken, devServiceKey: config.auth.development ? DEV_SERVICE_KEY : null }),
+    graphiql: !config.ops.graphiql ? false : graphiqlOptions({ devToken, devServiceKey: config.auth.development ? DEV_SERVICE_KEY : null }),
     maskedErrors: { maskError: createMaskError({ development: config.nodeEnv === 'development' }) },
-    logging: false,
+    logging: production.yogaLogger,
     plugins,
     context: async ({ request }) => {
       const caller = await authenticator.authenticate({
@@ -93,6 +108,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     clients,
     state,
     devToken,
+    production,
     start() {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -106,16 +122,18 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
       });
     },
     async stop() {
+      // Graceful (issue 8): not ready, stop accepting, end subscriptions with SHUTTING_DOWN, close
+      // sockets with 1001, let in-flight requests finish within the drain timeout, then close pools.
+      production.shutdown.begin();
+      const drained = started ? drainHttpServer(server, { timeoutMs: config.ops.drainTimeoutMs }) : Promise.resolve(0);
+      await production.shutdown.subscriptionsEnded(Math.min(2_000, config.ops.drainTimeoutMs));
       await ws.dispose();
-      if (started) {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
-        started = false;
-      }
+      const cut = await drained;
+      if (cut > 0) production.logger.warn({ connections: cut }, 'drain timeout: connections cut');
+      started = false;
       await state.close();
       if (ownsClients) await Promise.all([clients.synvo.close(), clients.memsync.close()]);
+      await production.close();
     },
   };
 }

@@ -31,6 +31,8 @@ export interface GatewayMetrics {
   /** Records one upstream call (wire it as the clients' `onCall`). */
   onUpstreamCall(info: UpstreamCallInfo): void;
   recordCache(cache: string, hit: boolean): void;
+  /** Reads running hit/miss totals (e.g. the read cache's `stats()`) at every scrape. */
+  trackCacheStats(cache: string, stats: () => { hits: number; misses: number }): void;
   setBreakerState(service: ServiceName, state: BreakerState): void;
   /** The text exposition of every metric. */
   render(): Promise<string>;
@@ -75,11 +77,21 @@ export function createMetrics(options: CreateMetricsOptions = {}): GatewayMetric
     buckets: options.upstreamBuckets ?? [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   });
+  const cacheSources: Array<{ cache: string; stats: () => { hits: number; misses: number }; seen: { hits: number; misses: number } }> = [];
   const cacheRequests = new Counter({
     name: `${prefix}cache_requests_total`,
     help: 'Cache lookups, by cache and result (hit or miss).',
     labelNames: ['cache', 'result'] as const,
     registers: [registry],
+    collect() {
+      // Counters only go up: add what each source counted since the last scrape.
+      for (const source of cacheSources) {
+        const now = source.stats();
+        if (now.hits > source.seen.hits) this.inc({ cache: source.cache, result: 'hit' }, now.hits - source.seen.hits);
+        if (now.misses > source.seen.misses) this.inc({ cache: source.cache, result: 'miss' }, now.misses - source.seen.misses);
+        source.seen = { hits: now.hits, misses: now.misses };
+      }
+    },
   });
   const openSubscriptions = new Gauge({
     name: `${prefix}subscriptions_open`,
@@ -119,6 +131,9 @@ export function createMetrics(options: CreateMetricsOptions = {}): GatewayMetric
     },
     recordCache(cache, hit) {
       cacheRequests.inc({ cache, result: hit ? 'hit' : 'miss' });
+    },
+    trackCacheStats(cache, stats) {
+      cacheSources.push({ cache, stats, seen: { hits: 0, misses: 0 } });
     },
     setBreakerState(service, state) {
       breakerState.set({ service }, BREAKER_VALUE[state]);
