@@ -154,12 +154,13 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
             failures = 0;
             const snapshot: FileStatusSnapshot = { fileId: result.fileId || channel.fileId, status: result.status };
             if (snapshot.status !== channel.last) {
-              const ended = terminal.has(snapshot.status);
-              if (ended) await onProcessed(channel, snapshot.status);
+              // Stale reads dropped and new events out before anyone hears COMPLETED, so what a
+              // client reads or receives after it reflects the file.
+              if (terminal.has(snapshot.status)) await onProcessed(channel, snapshot.status);
+              if (snapshot.status === 'COMPLETED') await announceEvents(channel);
               await state.setStatus(channel.key, snapshot, snapshotTtlMs);
               pubsub.publish('fileStatus', channel.key, snapshot);
               deliver(channel, snapshot);
-              if (ended && snapshot.status === 'COMPLETED') await announceEvents(channel);
             }
           } catch (error) {
             failures += 1;

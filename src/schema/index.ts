@@ -10,6 +10,10 @@ import './types/biography.js';
 import './types/memories.js';
 import './types/files.js';
 import './types/answer.js';
+import './types/file-mutations.js';
+import './types/memory-mutations.js';
+import './types/biography-mutations.js';
+import './types/live-updates.js';
 import './types/answer-stream.js';
 
 let built: GraphQLSchema | undefined;

@@ -1,0 +1,52 @@
+/**
+ * `Subscription.fileStatus` and `Subscription.events`: a file's processing and the user's new
+ * events, live. Polling is shared (one poller per file, across subscribers and gateway
+ * instances) and lives in src/live; these fields only subscribe to it.
+ */
+import { resolveTargetUser } from '../access.js';
+import { builder } from '../builder.js';
+import { badUserInput } from '../errors.js';
+import type { FileStatusSnapshot } from '../../live/live-state.js';
+import type { SynvoEvent } from '../../upstream/types.js';
+import { EventObject } from './events.js';
+import { UserFileType, type UserFileData } from './files.js';
+
+function toUserFile(snapshot: FileStatusSnapshot, known: UserFileData | null): UserFileData {
+  return known
+    ? { ...known, status: snapshot.status }
+    : { id: snapshot.fileId, name: '', path: '', mimeType: null, status: snapshot.status, size: null, createdAt: null };
+}
+
+builder.subscriptionFields((t) => ({
+  fileStatus: t.field({
+    type: UserFileType,
+    description:
+      'The file with each new processing status, the current one first, until COMPLETED or FAILED (UNKNOWN, for a ' +
+      'file the user does not have, also ends it). However many subscribers, Synvo is polled once per file.',
+    args: {
+      id: t.arg.id({ required: true, description: "Synvo's file id (UploadedFile.id)." }),
+      user: t.arg.string({ description: 'Whose file. Defaults to the JWT caller; required for service keys.' }),
+    },
+    subscribe: (_root, args, ctx) => {
+      const user = resolveTargetUser(ctx, args.user);
+      const id = String(args.id).trim();
+      if (!id || id.length > 256) throw badUserInput('id', 'must be a file id (1 to 256 characters)');
+      return ctx.live.watchFile(user, id);
+    },
+    resolve: async (snapshot, args, ctx) => {
+      const user = resolveTargetUser(ctx, args.user);
+      // Name, path and size from the (cached) file list; the status is the live one.
+      const entry = await ctx.loaders.file.load({ user, id: snapshot.fileId }).catch(() => null);
+      return toUserFile(snapshot, entry ? { id: snapshot.fileId, name: entry.name, path: entry.path, mimeType: null, status: entry.status, size: entry.size, createdAt: entry.createdAt } : null);
+    },
+  }),
+  events: t.field({
+    type: EventObject,
+    description: "The user's new events, as Synvo extracts them from files that finish processing.",
+    args: {
+      user: t.arg.string({ description: 'Whose events. Defaults to the JWT caller; required for service keys.' }),
+    },
+    subscribe: (_root, args, ctx) => ctx.live.watchEvents(resolveTargetUser(ctx, args.user)),
+    resolve: (event: SynvoEvent) => event,
+  }),
+}));

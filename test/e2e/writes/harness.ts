@@ -1,0 +1,191 @@
+/**
+ * Real gateway instances (one, or several sharing a real Redis) in front of real emulators, all on
+ * 127.0.0.1 port 0, with real clients: undici for HTTP and GraphQL multipart uploads, graphql-ws
+ * over `ws` for subscriptions. Each harness uses its own Redis key prefix.
+ */
+import { randomUUID } from 'node:crypto';
+import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
+import { SignJWT } from 'jose';
+import { Redis } from 'ioredis';
+import { Agent, FormData, request } from 'undici';
+import WebSocket from 'ws';
+import type { MemSyncEmulatorOptions, RunningEmulator, SynvoEmulatorOptions } from '../../../emulators/core/types.js';
+import { startMemSyncEmulator } from '../../../emulators/memsync/index.js';
+import { startSynvoEmulator } from '../../../emulators/synvo/index.js';
+import { createApp, type App } from '../../../src/app.js';
+import { loadConfig, withUpstreams } from '../../../src/config.js';
+
+export const JWT_SECRET = 'writes-test-secret-0123456789abcdef';
+export const SERVICE_KEY = 'writes-test-service-key';
+export const SYNVO_KEY = 'sk-synvo-CANARY-writes-91c2';
+export const MEMSYNC_KEY = 'sk-memsync-CANARY-writes-5d7e';
+export const REDIS_URL = 'redis://127.0.0.1:6379';
+export const asService = { 'x-api-key': SERVICE_KEY } as const;
+
+export interface GraphResult {
+  status: number;
+  text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test payloads are checked field by field
+  json: any;
+}
+
+export interface Instance {
+  app: App;
+  url: string;
+  wsUrl: string;
+  post(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphResult>;
+  /** A GraphQL multipart request (operations, map, then the file part). */
+  multipart(parts: { operations: unknown; map?: unknown; files?: Record<string, File> }, headers?: Record<string, string>): Promise<GraphResult>;
+  /** A graphql-ws client with the service key (or `connectionParams`). */
+  ws(connectionParams?: Record<string, unknown>): WsClient;
+}
+
+export interface WritesHarness {
+  synvo: RunningEmulator;
+  memsync: RunningEmulator;
+  instances: Instance[];
+  redisPrefix: string | null;
+  jwt(user: string): Promise<string>;
+  /** Upstream calls of a route so far (emulator counters). */
+  calls(service: 'synvo' | 'memsync', route: string, user?: string): number;
+  stop(): Promise<void>;
+}
+
+export interface WritesHarnessOptions {
+  /** Gateway instances to start. @default 1 */
+  instances?: number;
+  /** Share cache and live updates through the machine's Redis. @default false */
+  redis?: boolean;
+  synvo?: SynvoEmulatorOptions;
+  memsync?: MemSyncEmulatorOptions;
+  env?: Record<string, string>;
+}
+
+export async function startWritesHarness(options: WritesHarnessOptions = {}): Promise<WritesHarness> {
+  const synvo = await startSynvoEmulator({ apiKeys: [SYNVO_KEY], processingDelayMs: 100, tokenDelayMs: 1, ...options.synvo });
+  const memsync = await startMemSyncEmulator({ apiKeys: [MEMSYNC_KEY], generationDelayMs: 5, ...options.memsync });
+  const redisPrefix = options.redis ? `memgate-test:${randomUUID()}:` : null;
+  const config = withUpstreams(
+    loadConfig({
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      SYNVO_BASE_URL: synvo.url,
+      SYNVO_API_KEY: SYNVO_KEY,
+      MEMSYNC_BASE_URL: memsync.url,
+      MEMSYNC_API_KEY: MEMSYNC_KEY,
+      MEMGATE_JWT_SECRET: JWT_SECRET,
+      MEMGATE_SERVICE_KEYS: SERVICE_KEY,
+      MEMGATE_FILE_POLL_MS: '30',
+      ...(redisPrefix ? { REDIS_URL, MEMGATE_REDIS_PREFIX: redisPrefix } : {}),
+      ...options.env,
+    }),
+    {},
+    { upstreamOptions: { keepAliveTimeoutMs: 500 } },
+  );
+  const agent = new Agent({ keepAliveTimeout: 500 });
+  const wsClients: WsClient[] = [];
+  const apps: App[] = [];
+
+  const read = async (res: Awaited<ReturnType<typeof request>>): Promise<GraphResult> => {
+    const text = await res.body.text();
+    let json: unknown = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+    return { status: res.statusCode, text, json };
+  };
+
+  const instances: Instance[] = [];
+  for (let i = 0; i < (options.instances ?? 1); i++) {
+    const app = await createApp(config);
+    apps.push(app);
+    const { url } = await app.start();
+    const wsUrl = url.replace(/^http/, 'ws');
+    instances.push({
+      app,
+      url,
+      wsUrl,
+      async post(query, variables = {}, headers = { ...asService }) {
+        return read(
+          await request(url, {
+            method: 'POST',
+            dispatcher: agent,
+            headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
+            body: JSON.stringify({ query, variables }),
+          }),
+        );
+      },
+      async multipart(parts, headers = { ...asService }) {
+        const form = new FormData();
+        form.set('operations', JSON.stringify(parts.operations));
+        if (parts.map !== undefined) form.set('map', JSON.stringify(parts.map));
+        for (const [name, file] of Object.entries(parts.files ?? {})) form.set(name, file);
+        return read(await request(url, { method: 'POST', dispatcher: agent, headers: { accept: 'application/json', ...headers }, body: form }));
+      },
+      ws(connectionParams = { apiKey: SERVICE_KEY }) {
+        const client = createWsClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true });
+        wsClients.push(client);
+        return client;
+      },
+    });
+  }
+
+  return {
+    synvo,
+    memsync,
+    instances,
+    redisPrefix,
+    async jwt(user) {
+      const now = Math.floor(Date.now() / 1000);
+      return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(user).setIssuedAt(now - 10).setExpirationTime(now + 600)
+        .sign(new TextEncoder().encode(JWT_SECRET));
+    },
+    calls(service, route, user) {
+      const counts = (service === 'synvo' ? synvo : memsync).controls.calls().routes[route];
+      if (!counts) return 0;
+      return user === undefined ? counts.total : (counts.byUser[user] ?? 0);
+    },
+    async stop() {
+      await Promise.all(wsClients.map((c) => c.dispose()));
+      for (const app of apps) await app.stop();
+      await agent.close();
+      await Promise.all([synvo.stop(), memsync.stop()]);
+      if (redisPrefix) {
+        const redis = new Redis(REDIS_URL);
+        const keys = await redis.keys(`${redisPrefix}*`);
+        if (keys.length > 0) await redis.del(...keys);
+        await redis.quit();
+      }
+    },
+  };
+}
+
+/** Collects a subscription's results until it completes (or `limit` results arrived). */
+export function subscribe<T = unknown>(client: WsClient, query: string, variables: Record<string, unknown>, limit = 50): {
+  results: Promise<Array<{ data?: T; errors?: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }> }>>;
+  started: Promise<void>;
+} {
+  const results: Array<{ data?: T; errors?: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }> }> = [];
+  let markStarted!: () => void;
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
+  const done = (async () => {
+    const iterator = client.iterate<T>({ query, variables });
+    markStarted();
+    try {
+      for await (const result of iterator) {
+        results.push(result as (typeof results)[number]);
+        if (results.length >= limit) break;
+      }
+    } catch (error) {
+      const list = Array.isArray(error) ? error : [error];
+      results.push({ errors: list.map((e: { message?: string; extensions?: Record<string, unknown> }) => ({ message: String(e.message ?? e), extensions: e.extensions })) });
+    }
+    return results;
+  })();
+  return { results: done, started };
+}
+
+export const textFile = (name: string, text: string, type = 'text/plain') => new File([text], name, { type });

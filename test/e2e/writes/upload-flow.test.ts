@@ -1,0 +1,173 @@
+/**
+ * A real multipart upload through the gateway, followed over graphql-ws to COMPLETED, after which
+ * the user's profile, events, file search and answers reflect the file; cached reads make no
+ * upstream call until a write invalidates them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWritesHarness, subscribe, textFile, type Instance, type WritesHarness } from './harness.js';
+
+const UPLOAD = `mutation Upload($file: File!, $user: String, $path: String) {
+  uploadFile(file: $file, user: $user, path: $path) { id name path renamed size mimeType uploadedAt }
+}`;
+const FILE_STATUS = `subscription FileStatus($id: ID!, $user: String) { fileStatus(id: $id, user: $user) { id name status } }`;
+const EVENTS = `subscription Events($user: String) { events(user: $user) { type content happenedAt } }`;
+const PROFILE = `query Profile($user: String!) { user(name: $user) { profile { contactInfo { city } work { company } } } }`;
+const EVENTS_QUERY = `query Events($user: String!) { user(name: $user) { events(limit: 50) { content } } }`;
+const SEARCH = `query Search($user: String!, $q: String!) { user(name: $user) { searchFiles(query: $q) { id name } } }`;
+const ASK = `query Ask($user: String!, $q: String!) { user(name: $user) { ask(question: $q) { text } } }`;
+const FILES = `query Files($user: String!, $id: ID!) { user(name: $user) { file(id: $id) { id name status } } }`;
+const DELETE = `mutation Delete($id: ID!, $user: String) { deleteFile(id: $id, user: $user) }`;
+
+const NOTES = 'City: Lisbon\nCompany: Initech\nI joined the Lisbon jazz club on 2025-03-14.\n';
+
+let h: WritesHarness;
+let gw: Instance;
+
+beforeAll(async () => {
+  h = await startWritesHarness();
+  gw = h.instances[0]!;
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+async function upload(user: string, file: File, extra: Record<string, unknown> = {}) {
+  return gw.multipart({
+    operations: { query: UPLOAD, variables: { file: null, user, ...extra } },
+    map: { '0': ['variables.file'] },
+    files: { '0': file },
+  });
+}
+
+describe('uploadFile and live updates', () => {
+  it('uploads a text file, follows it to COMPLETED over graphql-ws, and every read reflects it afterwards', async () => {
+    const user = 'writer1';
+    // Warm the cache with the "before" state.
+    const before = await gw.post(PROFILE, { user });
+    expect(before.json.data.user.profile).toBeNull();
+
+    const ws = gw.ws();
+    const events = subscribe<{ events: { content: string } }>(ws, EVENTS, { user }, 2);
+    await events.started;
+    await new Promise((r) => setTimeout(r, 50));
+
+    const res = await upload(user, textFile('notes.txt', NOTES), { path: '/diary' });
+    expect(res.json.errors).toBeUndefined();
+    const uploaded = res.json.data.uploadFile;
+    expect(uploaded).toMatchObject({ name: 'notes.txt', path: '/diary/notes.txt', renamed: false, size: NOTES.length, mimeType: 'text/plain' });
+    expect(h.calls('synvo', 'upload', user)).toBe(1);
+
+    const statuses = await subscribe<{ fileStatus: { id: string; name: string; status: string } }>(ws, FILE_STATUS, { id: uploaded.id, user }).results;
+    expect(statuses.every((r) => r.errors === undefined)).toBe(true);
+    expect(statuses.at(-1)!.data!.fileStatus).toEqual({ id: uploaded.id, name: 'notes.txt', status: 'COMPLETED' });
+
+    const announced = (await events.results).map((r) => r.data!.events.content);
+    expect(announced).toEqual(expect.arrayContaining(['User uploaded notes.txt.']));
+
+    const profile = await gw.post(PROFILE, { user });
+    expect(profile.json.data.user.profile).toEqual({ contactInfo: { city: 'Lisbon' }, work: { company: 'Initech' } });
+    const listed = await gw.post(EVENTS_QUERY, { user });
+    expect(listed.json.data.user.events.map((e: { content: string }) => e.content)).toContain('I joined the Lisbon jazz club on 2025-03-14.');
+    const search = await gw.post(SEARCH, { user, q: 'jazz club Lisbon' });
+    expect(search.json.data.user.searchFiles[0]).toEqual({ id: uploaded.id, name: 'notes.txt' });
+    const answer = await gw.post(ASK, { user, q: 'Which club did I join?' });
+    expect(answer.json.data.user.ask.text).toMatch(/jazz/i);
+  });
+
+  it('serves a repeated read from the cache with no upstream call, while another user makes its own', async () => {
+    h.synvo.controls.resetCalls();
+    await gw.post(PROFILE, { user: 'default' });
+    await gw.post(PROFILE, { user: 'default' });
+    expect(h.calls('synvo', 'profile', 'default')).toBe(1);
+    await gw.post(PROFILE, { user: 'alex' });
+    expect(h.calls('synvo', 'profile', 'alex')).toBe(1);
+    expect(h.calls('synvo', 'profile')).toBe(2);
+
+    // A JWT caller reading its own data shares nothing with the service key's view of another user.
+    const token = await h.jwt('newcomer');
+    await gw.post('{ viewer { profile { contactInfo { city } } } }', {}, { authorization: `Bearer ${token}` });
+    await gw.post('{ viewer { profile { contactInfo { city } } } }', {}, { authorization: `Bearer ${token}` });
+    expect(h.calls('synvo', 'profile', 'newcomer')).toBe(1);
+  });
+
+  it('invalidates the profile, events, search and answers of that user when an upload finishes processing', async () => {
+    const user = 'writer2';
+    await upload(user, textFile('first.txt', 'City: Porto\n'));
+    await new Promise((r) => setTimeout(r, 300));
+    await gw.post(PROFILE, { user });
+    await gw.post(EVENTS_QUERY, { user });
+    await gw.post(SEARCH, { user, q: 'Porto' });
+    await gw.post(ASK, { user, q: 'Where do I live?' });
+    h.synvo.controls.resetCalls();
+    await gw.post(PROFILE, { user });
+    await gw.post(EVENTS_QUERY, { user });
+    await gw.post(SEARCH, { user, q: 'Porto' });
+    await gw.post(ASK, { user, q: 'Where do I live?' });
+    expect(['profile', 'events', 'search', 'query'].map((r) => h.calls('synvo', r, user))).toEqual([0, 0, 0, 0]);
+
+    const res = await upload(user, textFile('second.txt', 'Company: Globex\n'));
+    const statuses = await subscribe<{ fileStatus: { status: string } }>(gw.ws(), FILE_STATUS, { id: res.json.data.uploadFile.id, user }).results;
+    expect(statuses.at(-1)!.data!.fileStatus.status).toBe('COMPLETED');
+    h.synvo.controls.resetCalls();
+    const profile = await gw.post(PROFILE, { user });
+    expect(profile.json.data.user.profile.work).toEqual({ company: 'Globex' });
+    await gw.post(EVENTS_QUERY, { user });
+    await gw.post(SEARCH, { user, q: 'Porto' });
+    await gw.post(ASK, { user, q: 'Where do I live?' });
+    expect(['profile', 'events', 'search', 'query'].map((r) => h.calls('synvo', r, user))).toEqual([1, 1, 1, 1]);
+  });
+
+  it('deletes a file, invalidating the file lookups and search, and says false for an unknown id', async () => {
+    const user = 'writer3';
+    const res = await upload(user, textFile('gone.txt', 'A note about gardening.'));
+    const id = res.json.data.uploadFile.id as string;
+    await subscribe(gw.ws(), FILE_STATUS, { id, user }).results;
+    expect((await gw.post(FILES, { user, id })).json.data.user.file).toEqual({ id, name: 'gone.txt', status: 'COMPLETED' });
+    expect((await gw.post(SEARCH, { user, q: 'gardening' })).json.data.user.searchFiles).toHaveLength(1);
+
+    const deleted = await gw.post(DELETE, { id, user });
+    expect(deleted.json).toEqual({ data: { deleteFile: true } });
+    expect((await gw.post(FILES, { user, id })).json.data.user.file).toBeNull();
+    expect((await gw.post(SEARCH, { user, q: 'gardening' })).json.data.user.searchFiles).toEqual([]);
+    expect((await gw.post(DELETE, { id, user })).json).toEqual({ data: { deleteFile: false } });
+  });
+
+  it('lets a JWT caller upload only as itself', async () => {
+    const token = await h.jwt('writer4');
+    const own = await upload('writer4', textFile('mine.txt', 'Mine.'));
+    expect(own.json.errors).toBeUndefined();
+    const res = await gw.multipart(
+      { operations: { query: UPLOAD, variables: { file: null, user: 'someone-else' } }, map: { '0': ['variables.file'] }, files: { '0': textFile('x.txt', 'x') } },
+      { authorization: `Bearer ${token}` },
+    );
+    expect(res.json.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(h.calls('synvo', 'upload', 'someone-else')).toBe(0);
+  });
+});
+
+describe('bad uploads', () => {
+  const user = 'badupload';
+  beforeAll(async () => {
+    await upload(user, textFile('kept.txt', 'Anything at all.'));
+  });
+
+  it.each([
+    ['too large', () => textFile('big.txt', 'x'.repeat(20 * 1024 * 1024 + 1)), /^File too large: the limit is 20 MiB \(20971520 bytes\)$/],
+    ['of an unsupported type', () => textFile('tool.exe', 'MZ', 'application/octet-stream'), /unsupported file type "\.exe"/],
+    ['empty', () => textFile('empty.txt', ''), /empty/],
+  ])('rejects a file that is %s with a clear error and stores nothing', async (_what, make, message) => {
+    const before = h.calls('synvo', 'upload', user);
+    const res = await upload(user, make());
+    expect(res.json.data ?? null).toBeNull();
+    expect(res.json.errors[0].message).toMatch(message);
+    expect(res.json.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(h.calls('synvo', 'upload', user)).toBe(before);
+  });
+
+  it('rejects a multipart request without its map with a clear error and stores nothing', async () => {
+    const before = h.calls('synvo', 'upload', user);
+    const res = await gw.multipart({ operations: { query: UPLOAD, variables: { file: null, user } }, files: { '0': textFile('a.txt', 'a') } });
+    expect(res.json.errors[0].message).toMatch(/map/);
+    expect(h.calls('synvo', 'upload', user)).toBe(before);
+  });
+});
