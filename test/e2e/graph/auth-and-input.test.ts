@@ -106,6 +106,17 @@ describe('a JWT caller cannot reach another user', () => {
     expect(callsOf(h.synvo)).toEqual({});
   });
 
+  test('through the user argument of a subscription', async () => {
+    const res = await request(h.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...bearer(await h.jwt('default')) },
+      body: JSON.stringify({ query: 'subscription { ask(question: "hi", user: "alex") { token } }' }),
+    });
+    const text = await res.body.text();
+    expect(text).toContain('"code":"FORBIDDEN"');
+    expect(callsOf(h.synvo)).toEqual({});
+  });
+
   test('through a name that differs only in case', async () => {
     const res = await h.execute(UserNameDocument, { name: 'Default' }, bearer(await h.jwt('default')));
     expect(res.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
