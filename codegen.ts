@@ -14,7 +14,8 @@ const config: CodegenConfig = {
   generates: {
     'test/gql/': {
       preset: 'client',
-      presetConfig: { fragmentMasking: false },
+      // persistedDocuments: test/gql/persisted-documents.json (hash -> document), the manifest of MEMGATE_PERSISTED_ONLY.
+      presetConfig: { fragmentMasking: false, persistedDocuments: true },
       config: {
         scalars: { DateTime: 'string', File: 'File' },
         enumsAsTypes: true,
