@@ -124,14 +124,18 @@ export function fileText(name: string, bytes: Uint8Array): { ok: true; text: str
   return { ok: true, text: lines.join('\n') };
 }
 
-const attributeLine = /^\s*(?:[-*+]\s+)?\**([A-Za-z][A-Za-z _-]{0,40}?)\**\s*:\s*\**\s*(.+?)\s*$/;
+const attributeLine = /^\s*(?:[-*+]\s+)?\**([A-Za-z][A-Za-z _.-]{0,60}?)\**\s*:\s*\**\s*(.+?)\s*$/;
+/** `category.subtopic` (after normaliseKey): any category and subtopic, known or not. */
+const qualifiedKey = /^([a-z][a-z_]*)\.([a-z][a-z_]*)$/;
 const isoDate = /\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/;
 
 function attributeOf(line: string): ExtractedAttribute | undefined {
   const match = attributeLine.exec(line);
   if (!match) return undefined;
-  const subtopic = normaliseKey(match[1]!);
-  const category = categoryOfSubtopic.get(subtopic);
+  const key = normaliseKey(match[1]!);
+  const qualified = qualifiedKey.exec(key);
+  const subtopic = qualified ? qualified[2]! : key;
+  const category = qualified ? qualified[1]! : categoryOfSubtopic.get(subtopic);
   const value = match[2]!.replace(/\*+$/, '').trim();
   return category && value ? { category, subtopic, value } : undefined;
 }

@@ -60,6 +60,8 @@ describe('Synvo emulator: files', () => {
       '* LANGUAGE SPOKEN: English',
       'language_spoken: Mandarin',
       'Favourite colour: green',
+      'Hobbies.Pets: a cat called Miso',
+      'Dr. Martinez: not a profile key',
       'The budget review with the bank is at 2025-12-01T09:30. Then lunch with friends on 2025-12-02!',
       'Nothing dated in this sentence.',
     ].join('\n');
@@ -68,7 +70,10 @@ describe('Synvo emulator: files', () => {
       emu.controls.addFault({ route: 'profile', kind: 'shape', variant: 'alternate', times: 1 });
       return (await get(emu.url, '/metadata/get_user_profile?sub_user_name=rita')).body;
     })();
-    expect(alternate).toEqual({ basic_info: { birth_date: '1999-04-02', language_spoken: ['English', 'Mandarin'] } });
+    expect(alternate).toEqual({
+      basic_info: { birth_date: '1999-04-02', language_spoken: ['English', 'Mandarin'] },
+      hobbies: { pets: 'a cat called Miso' },
+    });
     const events = (await get(emu.url, '/metadata/get_user_event?sub_user_name=rita')).body;
     expect(events.map((e: Record<string, unknown>) => [e.event_type, e.content, e.happen_time])).toEqual([
       ['financial', 'User uploaded rules.md.', null],
