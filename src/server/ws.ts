@@ -10,10 +10,9 @@
  * The other close codes are graphql-ws's own: 4400 bad message, 4401 subscribe before ack, 4408 no
  * init in time, 4409 duplicate id, 4429 second init; 1009 for a message over `maxPayloadBytes`.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { GraphQLError, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
-import { CloseCode, type ConnectionInitMessage, type Context as WsContext } from 'graphql-ws';
-import { useServer, type Extra } from 'graphql-ws/use/ws';
+import { CloseCode, handleProtocols, makeServer, type ConnectionInitMessage, type Context as WsContext } from 'graphql-ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Credentials } from './auth.js';
@@ -34,7 +33,7 @@ export interface GraphQLWsOptions {
   maxPayloadBytes?: number;
   /** Time `dispose()` gives clients to finish the close handshake before cutting them. @default 1000 */
   closeGraceMs?: number;
-  /** Hide internal error messages from close reasons. @default process.env.NODE_ENV === 'production' */
+  /** Hide internal error messages from close reasons. @default false */
   production?: boolean;
 }
 
@@ -48,6 +47,12 @@ export interface GraphQLWsServer {
 /** What graphql-ws needs from the credential checker: the same one HTTP requests use. */
 export interface WsAuthenticator {
   authenticate(credentials: Credentials): Promise<unknown>;
+}
+
+/** What each graphql-ws context carries besides the protocol state. */
+interface Extra {
+  readonly socket: WebSocket;
+  readonly request: IncomingMessage;
 }
 
 type InitPayload = NonNullable<ConnectionInitMessage['payload']>;
@@ -79,6 +84,11 @@ function formatError(error: GraphQLError): GraphQLFormattedError {
 /**
  * Serves graphql-ws on `server` for the given yoga instance. The HTTP server keeps serving HTTP
  * and SSE on the same path; only upgrade requests reach the WebSocket server.
+ *
+ * A thin adapter of graphql-ws's transport-agnostic `makeServer` to `ws` (in place of its starter
+ * `useServer`): errors go to yoga's logger instead of the console, a socket that breaks a `ws`
+ * rule (1009 too big, 1002 bad frame) is closed by `ws` without noise, and keep-alive terminates a
+ * peer that did not answer the previous ping.
  */
 export function attachGraphQLWs<TServerContext extends AnyContext, TUserContext extends AnyContext>(
   server: Server,
@@ -88,8 +98,8 @@ export function attachGraphQLWs<TServerContext extends AnyContext, TUserContext 
 ): GraphQLWsServer {
   const path = options.path ?? '/graphql';
   const maxOperations = options.maxOperationsPerSocket ?? 100;
-  const production = options.production ?? process.env.NODE_ENV === 'production';
-  const wss = new WebSocketServer({ server, path, maxPayload: options.maxPayloadBytes ?? 256 * 1024 });
+  const production = options.production ?? false;
+  const wss = new WebSocketServer({ server, path, maxPayload: options.maxPayloadBytes ?? 256 * 1024, handleProtocols });
   // The enveloped pipeline and the abort controller behind each running operation's context.
   const operations = new WeakMap<object, { enveloped: Enveloped; controller: AbortController }>();
   const controllersBySocket = new WeakMap<SocketContext, Map<string, AbortController>>();
@@ -106,85 +116,126 @@ export function attachGraphQLWs<TServerContext extends AnyContext, TUserContext 
     controllers?.delete(id);
   };
 
-  const disposable = useServer<InitPayload>(
-    {
-      isProd: production,
-      connectionInitWaitTimeout: options.connectionInitWaitTimeoutMs ?? 3000,
-      async onConnect(ctx) {
-        try {
-          await authenticator.authenticate(credentialsOf(ctx.connectionParams));
-          controllersBySocket.set(ctx, new Map());
-          return true;
-        } catch (error) {
-          const message = error instanceof GraphQLError ? error.message : 'Forbidden';
-          ctx.extra.socket.close(CloseCode.Forbidden, closeReason(`Forbidden: ${message}`));
-          return false;
-        }
-      },
-      async onSubscribe(ctx, id, payload) {
-        // graphql-ws has already registered this id, so the count includes it.
-        if (Object.keys(ctx.subscriptions).length > maxOperations) {
-          return [
-            new GraphQLError(`Too many operations on this connection: at most ${maxOperations} may run at once`, {
-              extensions: { code: 'RATE_LIMITED', limit: maxOperations },
-            }),
-          ];
-        }
-        const controller = new AbortController();
-        const { authorization, apiKey } = credentialsOf(ctx.connectionParams);
-        const headers = new Headers({ 'content-type': 'application/json' });
-        if (authorization) headers.set('authorization', authorization);
-        if (apiKey) headers.set('x-api-key', apiKey);
-        // The context factory sees the socket's credentials as an HTTP request's headers, and a
-        // signal that aborts when this operation ends.
-        const request = new Request(`http://${ctx.extra.request.headers.host ?? 'localhost'}${path}`, {
-          method: 'POST',
-          headers,
-          signal: controller.signal,
-        });
-        const enveloped = (yoga as unknown as AnyYoga).getEnveloped({
-          request,
-          params: payload,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
-          connectionParams: ctx.connectionParams,
-        });
-        try {
-          const document = enveloped.parse(payload.query);
-          const errors = enveloped.validate(enveloped.schema, document);
-          if (errors.length > 0) return errors;
-          const contextValue = await enveloped.contextFactory();
-          operations.set(contextValue, { enveloped, controller });
-          controllersBySocket.get(ctx)?.set(id, controller);
-          const args: ExecutionArgs = {
-            schema: enveloped.schema,
-            document,
-            operationName: payload.operationName,
-            variableValues: payload.variables,
-            contextValue,
-          };
-          return args;
-        } catch (error) {
-          return [toGraphQLError(error)];
-        }
-      },
-      execute: (args) => operations.get(args.contextValue as object)!.enveloped.execute(args),
-      subscribe: (args) => operations.get(args.contextValue as object)!.enveloped.subscribe(args),
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((e) => formatError(toGraphQLError(e))) } : undefined,
-      onError: (ctx, id, _payload, errors) => {
-        endOperation(ctx, id);
-        return errors.map((e) => formatError(toGraphQLError(e)));
-      },
-      onComplete: (ctx, id) => endOperation(ctx, id),
-      onClose: (ctx) => {
-        for (const controller of controllersBySocket.get(ctx)?.values() ?? []) controller.abort();
-        controllersBySocket.delete(ctx);
-      },
+  const graphqlWs = makeServer<InitPayload, Extra>({
+    connectionInitWaitTimeout: options.connectionInitWaitTimeoutMs ?? 3000,
+    async onConnect(ctx) {
+      try {
+        await authenticator.authenticate(credentialsOf(ctx.connectionParams));
+        controllersBySocket.set(ctx, new Map());
+        return true;
+      } catch (error) {
+        const message = error instanceof GraphQLError ? error.message : 'Forbidden';
+        ctx.extra.socket.close(CloseCode.Forbidden, closeReason(`Forbidden: ${message}`));
+        return false;
+      }
     },
-    wss,
-    options.keepAliveMs ?? 12_000,
-  );
+    async onSubscribe(ctx, id, payload) {
+      // graphql-ws has already registered this id, so the count includes it.
+      if (Object.keys(ctx.subscriptions).length > maxOperations) {
+        return [
+          new GraphQLError(`Too many operations on this connection: at most ${maxOperations} may run at once`, {
+            extensions: { code: 'RATE_LIMITED', limit: maxOperations },
+          }),
+        ];
+      }
+      const controller = new AbortController();
+      const { authorization, apiKey } = credentialsOf(ctx.connectionParams);
+      const headers = new Headers({ 'content-type': 'application/json' });
+      if (authorization) headers.set('authorization', authorization);
+      if (apiKey) headers.set('x-api-key', apiKey);
+      // The context factory sees the socket's credentials as an HTTP request's headers, and a
+      // signal that aborts when this operation ends.
+      const request = new Request(`http://${ctx.extra.request.headers.host ?? 'localhost'}${path}`, {
+        method: 'POST',
+        headers,
+        signal: controller.signal,
+      });
+      const enveloped = (yoga as unknown as AnyYoga).getEnveloped({
+        request,
+        params: payload,
+        req: ctx.extra.request,
+        socket: ctx.extra.socket,
+        connectionParams: ctx.connectionParams,
+      });
+      try {
+        const document = enveloped.parse(payload.query);
+        const errors = enveloped.validate(enveloped.schema, document);
+        if (errors.length > 0) return errors;
+        const contextValue = await enveloped.contextFactory();
+        operations.set(contextValue, { enveloped, controller });
+        controllersBySocket.get(ctx)?.set(id, controller);
+        const args: ExecutionArgs = {
+          schema: enveloped.schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue,
+        };
+        return args;
+      } catch (error) {
+        return [toGraphQLError(error)];
+      }
+    },
+    execute: (args) => operations.get(args.contextValue as object)!.enveloped.execute(args),
+    subscribe: (args) => operations.get(args.contextValue as object)!.enveloped.subscribe(args),
+    onNext: (_ctx, _id, _payload, _args, result) =>
+      result.errors ? { ...result, errors: result.errors.map((e) => formatError(toGraphQLError(e))) } : undefined,
+    onError: (ctx, id, _payload, errors) => {
+      endOperation(ctx, id);
+      return errors.map((e) => formatError(toGraphQLError(e)));
+    },
+    onComplete: (ctx, id) => endOperation(ctx, id),
+    onClose: (ctx) => {
+      for (const controller of controllersBySocket.get(ctx)?.values() ?? []) controller.abort();
+      controllersBySocket.delete(ctx);
+    },
+    });
+
+  const keepAliveMs = options.keepAliveMs ?? 12_000;
+  wss.on('error', (error) => yoga.logger.error(error));
+  wss.on('connection', (socket, request) => {
+    // ws closes the socket itself on a protocol breach (1002, 1009): worth a debug line, no more.
+    socket.on('error', (error) => yoga.logger.debug(`graphql-ws socket error: ${error.message}`));
+    let answered = true;
+    socket.on('pong', () => {
+      answered = true;
+    });
+    const pinger =
+      keepAliveMs > 0
+        ? setInterval(() => {
+            if (!answered) return socket.terminate();
+            answered = false;
+            socket.ping();
+          }, keepAliveMs)
+        : undefined;
+    const closed = graphqlWs.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) =>
+          new Promise<void>((resolve, reject) => {
+            if (socket.readyState !== socket.OPEN) return resolve();
+            socket.send(data, (error) => (error ? reject(error) : resolve()));
+          }),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (handle) =>
+          socket.on('message', async (data) => {
+            try {
+              // For a subscription this resolves only when the subscription ends.
+              await handle(String(data));
+            } catch (error) {
+              yoga.logger.error(error);
+              const message = error instanceof Error ? error.message : String(error);
+              socket.close(CloseCode.InternalServerError, production ? 'Internal server error' : closeReason(message));
+            }
+          }),
+      },
+      { socket, request },
+    );
+    socket.once('close', (code, reason) => {
+      clearInterval(pinger);
+      void closed(code, String(reason));
+    });
+  });
 
   return {
     get socketCount() {
@@ -192,7 +243,8 @@ export function attachGraphQLWs<TServerContext extends AnyContext, TUserContext 
     },
     async dispose() {
       const sockets = [...wss.clients];
-      await disposable.dispose();
+      for (const socket of sockets) socket.close(1001, 'Going away');
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
       const closed = (socket: WebSocket) =>
         socket.readyState === socket.CLOSED ? Promise.resolve() : new Promise<void>((resolve) => socket.once('close', () => resolve()));
       let timer: NodeJS.Timeout | undefined;
