@@ -65,9 +65,10 @@ async function jsonBody(c: EmulatorContext): Promise<Record<string, unknown> | u
   }
 }
 
-async function bodyUser(c: EmulatorContext): Promise<string | undefined> {
+/** The POST body's `user_id` (for the counters), `default` when absent or unreadable. */
+async function bodyUser(c: EmulatorContext): Promise<string> {
   const userId = (await jsonBody(c))?.user_id;
-  return typeof userId === 'string' ? userId : undefined;
+  return typeof userId === 'string' && userId ? userId : DEFAULT_USER;
 }
 
 async function parseBody<T extends z.ZodTypeAny>(
@@ -127,7 +128,7 @@ export function memSyncRoutes(deps: MemSyncRouteDeps): RouteDefinition[] {
     id: 'bio',
     method: 'GET',
     paths: ['/profile/bio', '/v1/profile/bio'],
-    user: (c) => c.req.query('user_id'),
+    user: (c) => c.req.query('user_id') || DEFAULT_USER,
     async handler(c) {
       const format = c.req.query('format') ?? 'full';
       const style = c.req.query('style') ?? 'narrative';
