@@ -16,6 +16,26 @@ export function formatPath(root: string, path: readonly (string | number)[]): st
   return out || 'body';
 }
 
+/** zod's name for the type of a value: `array`, `null`, `object`, `string`... */
+export function typeName(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+}
+
+/**
+ * A union's issue points at the union itself; the useful one is inside the branch that got
+ * furthest (the deepest path), e.g. a profile category that has `sub_topics` but a bad value.
+ */
+function deepestIssue(issue: z.ZodIssue): z.ZodIssue {
+  if (issue.code !== z.ZodIssueCode.invalid_union) return issue;
+  // Depth first; at equal depth, a wrong value beats a missing one (the branch that was meant).
+  const score = (i: z.ZodIssue) => i.path.length * 2 + (i.code === z.ZodIssueCode.invalid_type && i.received === 'undefined' ? 0 : 1);
+  let best: z.ZodIssue | undefined;
+  for (const branch of issue.unionErrors) {
+    for (const candidate of branch.issues) if (!best || score(candidate) > score(best)) best = candidate;
+  }
+  return best && best.path.length > issue.path.length ? deepestIssue(best) : issue;
+}
+
 function describeIssue(issue: z.ZodIssue): string {
   switch (issue.code) {
     case z.ZodIssueCode.invalid_type:
@@ -36,7 +56,8 @@ function describeIssue(issue: z.ZodIssue): string {
 export function parseResponse<S extends z.ZodTypeAny>(schema: S, body: unknown, root = ''): z.output<S> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
+  const first = result.error.issues[0];
+  const issue = first && deepestIssue(first);
   if (!issue) throw new ResponseShapeError(`${root || 'body'}: invalid`);
   const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more)` : '';
   throw new ResponseShapeError(`${formatPath(root, issue.path)}: ${describeIssue(issue)}${more}`);

@@ -34,6 +34,7 @@ describe('Synvo profile', () => {
   it('names the wrong field of a profile that does not fit', () => {
     expect(() => readProfile({ education: { sub_topics: { school: { value: { nested: true } } } } })).toThrow('education.sub_topics.school.value: expected string, string[] or null');
     expect(() => readProfile({ education: 'NTU' })).toThrow('education: expected object, received string');
+    expect(() => readProfile({ work: { title: { nested: true } } })).toThrow('work.title: expected string, string[] or null, received object');
   });
 });
 

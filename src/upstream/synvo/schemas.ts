@@ -4,7 +4,7 @@
  * are UTC; unknown categories and subtopics are kept.
  */
 import { z } from 'zod';
-import { nullableUtcDate, parseResponse, utcDate } from '../response-schema.js';
+import { nullableUtcDate, parseResponse, typeName, utcDate } from '../response-schema.js';
 import type {
   FileStatus,
   FileStatusResult,
@@ -22,36 +22,20 @@ import type {
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 /** A subtopic's value: one value, several, or null (no evidence). */
 const profileValue = z.union([scalar, z.array(scalar), z.null()], {
-  errorMap: () => ({ message: 'expected string, string[] or null' }),
+  errorMap: (_, ctx) => ({ message: `expected string, string[] or null, received ${typeName(ctx.data)}` }),
 });
+type Leaf = z.infer<typeof profileValue>;
+
 /** `{"sub_topics":{"school":{"value":"NTU"}}}` */
 const standardCategory = z.object({ sub_topics: z.record(z.object({ value: profileValue }).passthrough()) }).passthrough();
 /** `{"school":"NTU"}` or `{"school":["NTU","NUS"]}` */
 const alternateCategory = z.record(profileValue);
 
-type Leaf = z.infer<typeof profileValue>;
-
-const profileCategory = z.record(z.unknown()).transform((category, ctx) => {
-  const leaves: [string, Leaf][] = [];
-  if ('sub_topics' in category) {
-    const parsed = standardCategory.safeParse(category);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) ctx.addIssue(issue as z.IssueData);
-      return z.NEVER;
-    }
-    for (const [sub, entry] of Object.entries(parsed.data.sub_topics)) leaves.push([sub, entry.value]);
-  } else {
-    const parsed = alternateCategory.safeParse(category);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) ctx.addIssue(issue as z.IssueData);
-      return z.NEVER;
-    }
-    leaves.push(...Object.entries(parsed.data));
-  }
-  return leaves;
-});
-
-export const profileResponse = z.record(profileCategory);
+/**
+ * Either shape per category. A plain union (no transform re-parsing the category): the profile
+ * is the gateway's hottest read, and this form costs a fraction of the per-category re-parse.
+ */
+export const profileResponse = z.record(z.union([standardCategory, alternateCategory], { errorMap: (_, ctx) => ({ message: `expected object, received ${typeName(ctx.data)}` }) }));
 
 function valuesOf(leaf: Leaf): string[] {
   if (leaf === null) return [];
@@ -62,18 +46,22 @@ function valuesOf(leaf: Leaf): string[] {
 export function readProfile(body: unknown): SynvoProfile {
   const categories = parseResponse(profileResponse, body);
   const byKey = new Map<string, ProfileAttribute>();
-  for (const [rawCategory, leaves] of Object.entries(categories)) {
-    const category = rawCategory.trim().toLowerCase();
+  for (const [rawCategory, category] of Object.entries(categories)) {
+    const categoryKey = rawCategory.trim().toLowerCase();
+    const leaves: [string, Leaf][] =
+      'sub_topics' in category && typeof category.sub_topics === 'object' && category.sub_topics !== null && !Array.isArray(category.sub_topics)
+        ? Object.entries((category as z.infer<typeof standardCategory>).sub_topics).map(([sub, entry]) => [sub, entry.value])
+        : Object.entries(category as z.infer<typeof alternateCategory>);
     for (const [rawSub, leaf] of leaves) {
       const subtopic = rawSub.trim().toLowerCase();
       const values = valuesOf(leaf);
       if (values.length === 0) continue;
-      const key = `${category}\u0000${subtopic}`;
+      const key = `${categoryKey}\u0000${subtopic}`;
       const existing = byKey.get(key);
       if (existing) {
         for (const v of values) if (!existing.values.includes(v)) existing.values.push(v);
       } else {
-        byKey.set(key, { category, subtopic, values });
+        byKey.set(key, { category: categoryKey, subtopic, values });
       }
     }
   }
