@@ -145,7 +145,7 @@ export function attachGraphQLWs<TServerContext extends AnyContext, TUserContext 
       if (apiKey) headers.set('x-api-key', apiKey);
       // The context factory sees the socket's credentials as an HTTP request's headers, and a
       // signal that aborts when this operation ends.
-      const request = new Request(`http://${ctx.extra.request.headers.host ?? 'localhost'}${path}`, {
+      const request = new Request(`http://localhost${path}`, {
         method: 'POST',
         headers,
         signal: controller.signal,
@@ -189,7 +189,7 @@ export function attachGraphQLWs<TServerContext extends AnyContext, TUserContext 
       for (const controller of controllersBySocket.get(ctx)?.values() ?? []) controller.abort();
       controllersBySocket.delete(ctx);
     },
-    });
+  });
 
   const keepAliveMs = options.keepAliveMs ?? 12_000;
   wss.on('error', (error) => yoga.logger.error(error));
