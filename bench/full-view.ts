@@ -7,7 +7,7 @@
  * connections. Prints the median and p99 latency, each minus the slowest upstream's 20 ms (the
  * gateway's own overhead when the fan-out is parallel), and requests per second.
  *
- * Options: --connections N (50), --duration S (10), --warmup S (3).
+ * Options: --connections N (50), --duration S (10), --warmup S (3), --cpu-prof DIR (profile the gateway).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,17 @@ const FULL_VIEW = `query FullView($name: String!) {
 }`;
 
 type Ready = { type: 'ready'; urls: Record<string, string> };
+type Cpu = { type: 'cpu'; micros: number };
+
+/** Answers `cpu` requests with this process's CPU time (user + system), in microseconds. */
+function reportCpu(): void {
+  process.on('message', (m: { type?: string }) => {
+    if (m.type === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send!({ type: 'cpu', micros: user + system } satisfies Cpu);
+    }
+  });
+}
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -41,6 +52,7 @@ async function serveEmulators(): Promise<void> {
   const { startMemSyncEmulator } = await import('../emulators/memsync/index.js');
   const synvo = await startSynvoEmulator({ routeLatencyMs: ROUTE_LATENCY_MS, rateLimitPerMinute: 10_000_000 });
   const memsync = await startMemSyncEmulator({ routeLatencyMs: ROUTE_LATENCY_MS, rateLimitPerMinute: 10_000_000 });
+  reportCpu();
   process.send!({ type: 'ready', urls: { synvo: synvo.url, memsync: memsync.url } } satisfies Ready);
   process.on('disconnect', () => void Promise.all([synvo.stop(), memsync.stop()]).then(() => process.exit(0)));
 }
@@ -64,12 +76,30 @@ async function serveGateway(): Promise<void> {
   });
   const app = await createApp(config);
   const { url } = await app.start();
+  reportCpu();
   process.send!({ type: 'ready', urls: { gateway: url } } satisfies Ready);
   process.on('disconnect', () => void app.stop().then(() => process.exit(0)));
 }
 
-function start(role: string, extra: string[] = []): Promise<{ child: ChildProcess; urls: Record<string, string> }> {
-  const child = fork(fileURLToPath(import.meta.url), [role, ...extra], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+function cpuOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (m: Cpu) => {
+      if (m.type !== 'cpu') return;
+      child.off('message', onMessage);
+      resolve(m.micros);
+    };
+    child.on('message', onMessage);
+    child.send({ type: 'cpu' });
+  });
+}
+
+function start(role: string, extra: string[] = [], nodeFlags: string[] = []): Promise<{ child: ChildProcess; urls: Record<string, string> }> {
+  // NODE_ENV=production as deployed (graphql-js skips its development-only checks).
+  const child = fork(fileURLToPath(import.meta.url), [role, ...extra], {
+    execArgv: ['--import', 'tsx', ...nodeFlags],
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: 'inherit',
+  });
   return new Promise((resolve, reject) => {
     child.once('message', (m: Ready) => resolve({ child, urls: m.urls }));
     child.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
@@ -81,7 +111,10 @@ async function main(): Promise<void> {
   const duration = arg('duration', 10);
   const warmup = arg('warmup', 3);
   const emulators = await start('--emulators');
-  const gateway = await start('--gateway', [emulators.urls['synvo']!, emulators.urls['memsync']!]);
+  // --cpu-prof DIR: write a CPU profile of the gateway process into DIR.
+  const profIndex = process.argv.indexOf('--cpu-prof');
+  const profDir = profIndex >= 0 ? process.argv[profIndex + 1] : undefined;
+  const gateway = await start('--gateway', [emulators.urls['synvo']!, emulators.urls['memsync']!], profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
   const url = gateway.urls['gateway']!;
   const body = JSON.stringify({ query: FULL_VIEW, variables: { name: 'alex' } });
   const headers = { 'content-type': 'application/json', 'x-api-key': SERVICE_KEY };
@@ -93,7 +126,10 @@ async function main(): Promise<void> {
   const run = (seconds: number) =>
     autocannon({ url, method: 'POST', headers, body, connections, duration: seconds, pipelining: 1 });
   await run(warmup);
+  const [gatewayCpu0, emulatorsCpu0] = await Promise.all([cpuOf(gateway.child), cpuOf(emulators.child)]);
   const result = await run(duration);
+  const [gatewayCpu1, emulatorsCpu1] = await Promise.all([cpuOf(gateway.child), cpuOf(emulators.child)]);
+  const perRequest = (micros: number) => (micros / 1000 / Math.max(1, result.requests.total)).toFixed(2);
 
   const non2xx = result.non2xx + result.errors + result.timeouts;
   console.log(`full view, ${connections} connections, ${duration} s (after ${warmup} s warm-up); upstream latency profile ${ROUTE_LATENCY_MS.profile} ms, events ${ROUTE_LATENCY_MS.events} ms, biography ${ROUTE_LATENCY_MS.bio} ms; read cache off`);
@@ -102,6 +138,7 @@ async function main(): Promise<void> {
   console.log(`  latency median      ${result.latency.p50} ms  -> minus slowest upstream: ${(result.latency.p50 - SLOWEST_UPSTREAM_MS).toFixed(1)} ms`);
   console.log(`  latency p99         ${result.latency.p99} ms  -> minus slowest upstream: ${(result.latency.p99 - SLOWEST_UPSTREAM_MS).toFixed(1)} ms`);
   console.log(`  latency mean / max  ${result.latency.average.toFixed(1)} / ${result.latency.max} ms`);
+  console.log(`  CPU per request     gateway ${perRequest(gatewayCpu1 - gatewayCpu0)} ms, emulators ${perRequest(emulatorsCpu1 - emulatorsCpu0)} ms`);
 
   gateway.child.disconnect();
   emulators.child.disconnect();
