@@ -1,3 +1,4 @@
+import { UpstreamError } from '../upstream/errors.js';
 import type { Bio, MemSyncClient, SynvoClient } from '../upstream/types.js';
 import type { CachedReadKind, ReadCache } from './read-cache.js';
 
@@ -14,6 +15,14 @@ export interface CachedMemSyncOptions {
   /** Longest a biography is kept, even when it expires later upstream. @default 86400000 (a day) */
   bioMaxTtlMs?: number;
 }
+
+/** "No biography yet" (BIO_NOT_FOUND) as it is cached: an expected state, not a failure. */
+interface BioNotReadyEntry {
+  bioNotReady: { message: string; status?: number; upstreamCode?: string; details?: Record<string, unknown> };
+}
+
+const isBioNotReady = (value: unknown): value is BioNotReadyEntry =>
+  !!value && typeof value === 'object' && 'bioNotReady' in value;
 
 /**
  * A SynvoClient whose reads go through the cache and whose writes invalidate what they change.
@@ -57,7 +66,27 @@ export function createCachedMemSyncClient(client: MemSyncClient, cache: ReadCach
     service: 'memsync',
     async getBio(user, query = {}, opts) {
       const { refresh, ...args } = query;
-      if (!refresh) return cache.read('bio', user, args, () => client.getBio(user, query, opts), bioTtl);
+      if (!refresh) {
+        // The not-ready state is cached too (briefly; storing memories invalidates it) and thrown again on a hit.
+        const entry = await cache.read<Bio | BioNotReadyEntry>(
+          'bio',
+          user,
+          args,
+          () =>
+            client.getBio(user, query, opts).catch((error: unknown) => {
+              const e = error as Partial<UpstreamError>;
+              if (e?.code !== 'NOT_FOUND') throw error;
+              const bioNotReady: BioNotReadyEntry['bioNotReady'] = { message: (error as Error).message };
+              if (e.status !== undefined) bioNotReady.status = e.status;
+              if (e.upstreamCode !== undefined) bioNotReady.upstreamCode = e.upstreamCode;
+              if (e.details !== undefined) bioNotReady.details = e.details;
+              return { bioNotReady };
+            }),
+          (value) => (isBioNotReady(value) ? cache.ttlMs : bioTtl(value)),
+        );
+        if (!isBioNotReady(entry)) return entry;
+        throw new UpstreamError(entry.bioNotReady.message, { code: 'NOT_FOUND', service: 'memsync', endpoint: 'bio', ...entry.bioNotReady });
+      }
       const bio = await client.getBio(user, query, opts);
       // A regenerated bio replaces every cached variant of the old one.
       await cache.invalidate(user, ['bio']);

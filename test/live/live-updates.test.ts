@@ -140,7 +140,7 @@ describe('live updates across gateway instances on one Redis', () => {
     return live;
   }
 
-  it('delivers an upload followed by instance A to subscribers of instance B, polled by A alone', async () => {
+  it('delivers an upload followed by instance A to subscribers of instance B, polled by one instance alone', async () => {
     const a = instance();
     const b = instance();
     const client = emulatorSynvoClient(synvo.url);
@@ -152,8 +152,9 @@ describe('live updates across gateway instances on one Redis', () => {
     const statuses: FileStatusSnapshot[] = await collect(b.watchFile(user, upload.fileId));
     expect(statuses.at(-1)).toEqual({ fileId: upload.fileId, status: 'COMPLETED' });
     expect((await eventsOnB)[0]?.content).toBe('User uploaded trip.txt.');
-    expect(b.stats().polls).toBe(0);
-    expect(synvo.controls.calls().routes.fileStatus?.byUser[user]).toBe(a.stats().polls);
+    // One poller at a time: whichever instance took the lease first did all the polling.
+    expect(Math.min(a.stats().polls, b.stats().polls)).toBe(0);
+    expect(synvo.controls.calls().routes.fileStatus?.byUser[user]).toBe(a.stats().polls + b.stats().polls);
   });
 
   it('hands polling over to another instance when the polling one stops watching', async () => {
