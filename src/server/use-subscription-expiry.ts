@@ -27,22 +27,26 @@ function at(when: Date, callback: () => void): () => void {
 function endAt<T>(source: AsyncIterable<T>, expiresAt: Date): AsyncIterable<T | ExecutionResult> {
   return new Repeater<T | ExecutionResult>(async (push, stop) => {
     const iterator = source[Symbol.asyncIterator]();
-    let cancelTimer = () => {};
-    const expired = new Promise<'expired'>((resolve) => {
-      cancelTimer = at(expiresAt, () => resolve('expired'));
-    });
-    const stopped = stop.then(() => 'stopped' as const);
+    let ending: 'stopped' | 'expired' | null = null;
+    // Wakes the pending wait below. One fresh promise per value, rather than racing long-lived
+    // promises, so nothing accumulates on a subscription that lives for thousands of events.
+    let wake = () => {};
+    const end = (why: 'stopped' | 'expired') => {
+      ending ??= why;
+      wake();
+    };
+    void stop.then(() => end('stopped'));
+    const cancelTimer = at(expiresAt, () => end('expired'));
     try {
-      for (;;) {
-        const next = await Promise.race([iterator.next(), expired, stopped]);
-        if (next === 'stopped') break;
-        if (next === 'expired') {
-          await push({ errors: [new AuthenticationError('EXPIRED_TOKEN', 'The token has expired')] });
-          break;
-        }
-        if (next.done) break;
+      while (!ending) {
+        const next = await new Promise<IteratorResult<T> | null>((resolve, reject) => {
+          wake = () => resolve(null);
+          iterator.next().then(resolve, reject);
+        });
+        if (next === null || next.done || ending) break;
         await push(next.value);
       }
+      if (ending === 'expired') await push({ errors: [new AuthenticationError('EXPIRED_TOKEN', 'The token has expired')] });
       stop();
     } catch (error) {
       stop(error);
