@@ -30,6 +30,7 @@ const memsync = {
 function appFor(nodeEnv: string): Promise<App> {
   const config = loadConfig({
     NODE_ENV: nodeEnv,
+    LOG_LEVEL: 'silent',
     SYNVO_BASE_URL: 'http://127.0.0.1:9',
     SYNVO_API_KEY: SECRET,
     MEMSYNC_BASE_URL: 'http://127.0.0.1:9',

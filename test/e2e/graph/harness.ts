@@ -61,6 +61,7 @@ export async function startGraphHarness(options: GraphHarnessOptions = {}): Prom
   const config = withUpstreams(
     loadConfig({
       NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
       HOST: '127.0.0.1',
       PORT: '0',
       SYNVO_BASE_URL: synvo.url,
