@@ -45,7 +45,7 @@ export interface GraphConfig {
 
 /** Caching of upstream reads (issue 7). */
 export interface CacheConfig {
-  /** Lifetime of cached profiles, events, searches, answers, file lists and memory searches, in ms; 0 turns them off. @default 30000 */
+  /** Lifetime of cached profiles, events, searches, answers, file lists and memory searches, in ms (a biography lives until it expires); 0 turns the read cache off. @default 30000 */
   ttlMs: number;
   /** Entries the in-memory cache holds (without REDIS_URL). @default 10000 */
   maxEntries: number;

@@ -6,7 +6,7 @@ export type CachedReadKind = 'profile' | 'events' | 'search' | 'answer' | 'files
 
 export interface ReadCacheOptions {
   store: CacheStore;
-  /** Lifetime of profile, events, searches, answers and file lists. 0 turns their caching off. @default 30000 */
+  /** Lifetime of profile, events, searches, answers, file lists and memory searches. 0 turns the whole read cache off. @default 30000 */
   ttlMs?: number;
   /** Called when the store fails; the read then goes to the upstream as if it were a miss. */
   onError?: (error: unknown, operation: 'get' | 'set' | 'invalidate') => void;
@@ -66,7 +66,7 @@ export function createReadCache(options: ReadCacheOptions): ReadCache {
   return {
     ttlMs: defaultTtl,
     async read<T>(kind: CachedReadKind, user: string, args: unknown, load: () => Promise<T>, ttlMs?: (value: T) => number): Promise<T> {
-      if (!user) return load();
+      if (!user || defaultTtl <= 0) return load();
       const namespace = namespaceOf(kind, user);
       const field = stableKey(args);
       const flightKey = `${namespace}\u0000${field}`;
@@ -106,7 +106,7 @@ export function createReadCache(options: ReadCacheOptions): ReadCache {
       }
     },
     async put(kind, user, args, value, ttlMs) {
-      if (!user || !(ttlMs > 0)) return;
+      if (!user || !(ttlMs > 0) || defaultTtl <= 0) return;
       try {
         await store.set(namespaceOf(kind, user), stableKey(args), value, ttlMs);
       } catch (error) {

@@ -111,3 +111,15 @@ describe('the read cache', () => {
     expect(errors).toEqual(['get', 'set']);
   });
 });
+
+describe('the read cache turned off', () => {
+  it('calls the upstream every time when its lifetime is 0, whatever a value says about its own lifetime', async () => {
+    const cache = createReadCache({ store: createMemoryCacheStore(), ttlMs: 0 });
+    const { calls, load } = counter(() => 'bio');
+    await cache.read('bio', 'alex', {}, load, () => 60_000);
+    await cache.read('bio', 'alex', {}, load, () => 60_000);
+    await cache.put('bio', 'alex', {}, 'other', 60_000);
+    expect(await cache.read('bio', 'alex', {}, load, () => 60_000)).toBe('bio');
+    expect(calls.n).toBe(3);
+  });
+});
