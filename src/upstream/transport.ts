@@ -55,6 +55,7 @@ export function resolveClientOptions(options: UpstreamClientOptions = {}): Resol
     breakerMinimumRps: 20,
     breakerWindowMs: 10_000,
     breakerHalfOpenAfterMs: 5_000,
+    closeTimeoutMs: 2_000,
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
   } as ResolvedClientOptions;
 }
@@ -190,6 +191,7 @@ export interface UpstreamTransport {
   coerce(error: unknown, endpoint: string, signal?: AbortSignal, statusCodes?: UpstreamRequest['statusCodes']): UpstreamError;
   /** Reports a finished call to `onCall` (never throws). */
   report(info: Omit<UpstreamCallInfo, 'service'>): void;
+  /** Lets calls in flight finish for up to `closeTimeoutMs`, then destroys what is left (a stalled stream). */
   close(): Promise<void>;
 }
 
@@ -429,7 +431,16 @@ export function createUpstreamTransport(service: ServiceName, baseUrl: string, a
     },
 
     async close() {
-      await pool.close();
+      if (pool.closed || pool.destroyed) return;
+      const timer = new AbortController();
+      const graceful = pool.close().then(
+        () => true,
+        () => true,
+      );
+      const late = sleep(options.closeTimeoutMs, false, { signal: timer.signal }).catch(() => false);
+      const closed = await Promise.race([graceful, late]);
+      timer.abort();
+      if (!closed) await pool.destroy();
     },
   };
 }

@@ -299,6 +299,8 @@ export interface UpstreamClientOptions {
   breakerWindowMs?: number;
   /** How long the breaker stays open before a half-open probe. @default 5000 */
   breakerHalfOpenAfterMs?: number;
+  /** How long `close()` lets calls in flight finish before it destroys the sockets. @default 2000 */
+  closeTimeoutMs?: number;
   /** Called after every upstream call. */
   onCall?: (info: UpstreamCallInfo) => void;
 }

@@ -138,7 +138,7 @@ describe('upstream resilience', () => {
       await fail(() => synvoEmu.controls.addFault({ route: 'profile', kind: 'reset' }), () => synvo.getProfile('default'));
       await fail(() => synvoEmu.controls.addFault({ route: 'profile', kind: 'truncate' }), () => synvo.getProfile('default'));
       await fail(() => synvoEmu.controls.addFault({ route: 'profile', kind: 'malformed' }), () => synvo.getProfile('default'));
-      await fail(() => synvoEmu.controls.addFault({ route: 'profile', kind: 'latency', ms: 1_000 }), () => synvo.getProfile('default'));
+      await fail(() => synvoEmu.controls.addFault({ route: 'profile', kind: 'latency', ms: 3_000 }), () => synvo.getProfile('default'));
       await fail(() => synvoEmu.controls.addFault({ route: 'events', kind: 'status', status: 500, body: { error: `echo ${CANARY}`, detail: { key: CANARY } } }), () => synvo.getEvents('default'));
       await fail(() => synvoEmu.controls.addFault({ route: 'query', kind: 'stall', afterTokens: 1 }), streamAll);
       await fail(() => synvoEmu.controls.addFault({ route: 'query', kind: 'cutStream', afterTokens: 1 }), streamAll);
@@ -164,6 +164,17 @@ describe('upstream resilience', () => {
       'UPSTREAM_TIMEOUT', 'UPSTREAM_BAD_RESPONSE', 'UPSTREAM_UNAVAILABLE', 'RATE_LIMITED', 'NOT_FOUND', 'UPSTREAM_REJECTED',
       'UPSTREAM_UNAVAILABLE', 'ABORTED',
     ]);
+  });
+
+  it('closes within closeTimeoutMs even with a stalled stream open, failing that stream', async () => {
+    const synvo = createSynvoClient({ baseUrl: synvoEmu.url, apiKey: CANARY, options: { closeTimeoutMs: 100, streamIdleTimeoutMs: 30_000 } });
+    synvoEmu.controls.addFault({ route: 'query', kind: 'stall', afterTokens: 1 });
+    const iterator = synvo.askStream('default', QUESTION)[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toMatchObject({ type: 'token' });
+    const pending = iterator.next();
+    await synvo.close();
+    expect(await rejection(pending)).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', service: 'synvo', endpoint: 'askStream' });
+    await vi.waitFor(() => expect(synvoEmu.controls.calls().openStreams).toBe(0));
   });
 
   it('reports every call to onCall with its attempts, status and error code', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../emulators/core/types.js';
-import type { SynvoClient } from '../../../src/upstream/types.js';
+import type { SynvoClient, SynvoEvent } from '../../../src/upstream/types.js';
 import { Harness, count, rejection } from './harness.js';
 
 const QUESTION = 'What does the NTU annual report say about financial literacy?';
@@ -34,6 +34,19 @@ describe('Synvo client against the Synvo emulator', () => {
     for (const e of events) expect(e.mentionTime).toBeInstanceOf(Date);
     const times = events.map((e) => (e.happenTime ?? e.mentionTime).getTime());
     expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+
+  it('reads only the events inside a since/until window', async () => {
+    const time = (e: SynvoEvent) => (e.happenTime ?? e.mentionTime).getTime();
+    const all = await synvo.getEvents('default', { limit: 1000 });
+    const latest = Math.max(...all.map(time));
+    const recent = await synvo.getEvents('default', { limit: 1000, since: new Date(latest) });
+    const older = await synvo.getEvents('default', { limit: 1000, until: new Date(latest - 1) });
+    expect(recent.length).toBeGreaterThan(0);
+    expect(older.length).toBeGreaterThan(0);
+    expect(recent.length + older.length).toBe(all.length);
+    for (const e of recent) expect(time(e)).toBeGreaterThanOrEqual(latest);
+    for (const e of older) expect(time(e)).toBeLessThan(latest);
   });
 
   it('reads the events of a user with no data as an empty list', async () => {

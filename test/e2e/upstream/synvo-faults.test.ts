@@ -58,8 +58,9 @@ describe('Synvo client under the emulator faults', () => {
     expect(count(emu, 'upload')).toBe(1);
   });
 
+  // undici checks the headers timeout on a coarse timer (~0.5 s ticks): the latency is seconds past it.
   it('maps a latency past the headers timeout to UPSTREAM_TIMEOUT, retrying the GET', async () => {
-    emu.controls.addFault({ route: 'profile', kind: 'latency', ms: 1_000 });
+    emu.controls.addFault({ route: 'profile', kind: 'latency', ms: 3_000 });
     expect(await rejection(synvo.getProfile('default'))).toMatchObject({ code: 'UPSTREAM_TIMEOUT', service: 'synvo' });
     expect(count(emu, 'profile')).toBe(3);
   });
