@@ -23,8 +23,6 @@ import { useSSEHeartbeat } from './server/use-sse-heartbeat.js';
 import { useSubscriptionExpiry } from './server/use-subscription-expiry.js';
 import { useMultipartUploads } from './server/use-multipart-uploads.js';
 import { MAX_UPLOAD_BYTES } from './schema/types/file-mutations.js';
-import { useMultipartUploads } from './server/use-multipart-uploads.js';
-import { MAX_UPLOAD_BYTES } from './schema/types/file-mutations.js';
 import { attachGraphQLWs, type GraphQLWsOptions } from './server/ws.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -76,7 +74,6 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     useDeferStream() as Plugin<GraphContext>,
     useSSEHeartbeat({ intervalMs: options.streaming?.sseHeartbeatMs ?? 12_000 }),
     useSubscriptionExpiry(),
-    useMultipartUploads({ maxFileSize: MAX_UPLOAD_BYTES }),
     useMultipartUploads({ maxFileSize: MAX_UPLOAD_BYTES }),
   ];
 
