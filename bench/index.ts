@@ -10,12 +10,11 @@
  * BENCH_ONLY=a,b,c,d,e: run only these workloads.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
-import type { GraphQLSchema } from 'graphql';
+import { buildSchema, type GraphQLSchema } from 'graphql';
 import { startPinnedChild, type PinnedChild } from './lib/child.js';
 import { BENCH_SERVICE_KEY, BENCH_USER_PREFIX } from './lib/constants.js';
 import { hotSpots } from './lib/cpu-profile.js';
@@ -33,6 +32,7 @@ const plan = quick
   : { runs: 5, maxSec: 4, halfSec: 3, usersSec: 2.5, connections: 100, streams: 10, subscriptions: 1000, profileSec: 8 };
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const resultsDir = join(benchDir, 'results');
+const repoDir = join(benchDir, '..');
 const SYNVO_KEY = 'synvo-dev-key';
 const MEMSYNC_KEY = 'memsync-dev-key';
 
@@ -60,13 +60,17 @@ else log('taskset missing or a single CPU: processes are not pinned (apt-get ins
 const GATEWAY_CPU = pinned ? '0' : undefined;
 const UPSTREAM_CPU = pinned ? '1' : undefined;
 
-const requireHere = createRequire(import.meta.url);
 function version(pkg: string): string {
   try {
-    return (requireHere(`${pkg}/package.json`) as { version: string }).version;
+    return (JSON.parse(readFileSync(join(repoDir, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
     return 'n/a';
   }
+}
+
+/** memgate's schema as `npm run schema` printed it (production memgate answers no introspection). */
+function memgateSchema(dir = repoDir): GraphQLSchema {
+  return buildSchema(readFileSync(join(dir, 'schema.graphql'), 'utf8'));
 }
 
 // ------------------------------------------------------------------ processes
@@ -181,7 +185,6 @@ async function countCalls(u: Upstreams): Promise<number> {
 // ------------------------------------------------------------------ measuring
 
 interface RunRecord extends LoadResult {
-  callsPerQuery: number;
   /** Share of one CPU the contender's process used during the run. */
   cpu: number;
 }
@@ -190,19 +193,20 @@ interface Measured {
   rps: Summary;
   p50: Summary;
   p99: Summary;
-  callsPerQuery: Summary;
+  /** Upstream calls per query, from the emulators' counters over a separate run of `callSample` answered queries. */
+  callsPerQuery: number;
   cpu: Summary;
   failures: number;
 }
 
-function toMeasured(runs: RunRecord[]): Measured {
+function toMeasured(runs: RunRecord[], callsPerQuery: number): Measured {
   return {
+    callsPerQuery,
     rps: summarize(runs.map((r) => r.rps)),
     p50: summarize(runs.map((r) => r.p50)),
     p99: summarize(runs.map((r) => r.p99)),
-    callsPerQuery: summarize(runs.map((r) => r.callsPerQuery)),
     cpu: summarize(runs.map((r) => r.cpu)),
-    failures: runs.reduce((s, r) => s + r.non2xx + r.errors + r.timeouts, 0),
+    failures: runs.reduce((s, r) => s + r.non2xx + r.errors + r.timeouts + r.withErrors, 0),
   };
 }
 
@@ -215,13 +219,21 @@ interface Job {
 }
 
 /** One warm-up then `plan.runs` measured runs of every job, alternating, the order rotated each run. */
-async function measure(label: string, jobs: Job[], upstreams: Upstreams): Promise<Map<string, Measured>> {
+/** Answered queries over which upstream calls per query are counted. */
+const callSample = 200;
+
+/** The machine is shared: say how busy it was. */
+function loadNote(): string {
+  return `machine load average (1 min) ${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().length} CPUs`;
+}
+
+async function measure(label: string, jobs: Job[], upstreams: Upstreams, countUpstreamCalls: number | false = callSample): Promise<Map<string, Measured>> {
+  const loadBefore = loadNote();
   const runs = new Map<string, RunRecord[]>(jobs.map((j) => [j.contender.name, []]));
   for (let r = 0; r <= plan.runs; r++) {
     const order = jobs.map((_, i) => jobs[(i + r) % jobs.length]!);
     for (const job of order) {
       const before = await job.contender.child.stats();
-      await resetCalls(upstreams);
       const res = await runLoad({
         url: (job.contender.child.info.url as string).replace(/\/graphql$/, ''),
         build: () => job.build(),
@@ -229,16 +241,26 @@ async function measure(label: string, jobs: Job[], upstreams: Upstreams): Promis
         durationSec: job.durationSec,
         overallRate: job.overallRate,
       });
-      const calls = await countCalls(upstreams);
       const after = await job.contender.child.stats();
       const cpuUs = after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system;
       const wallMs = after.uptimeMs - before.uptimeMs;
-      const record: RunRecord = { ...res, callsPerQuery: calls / Math.max(1, res.sent), cpu: cpuUs / 1000 / wallMs };
-      log(`${label} ${r === 0 ? 'warm-up' : `run ${r}`} ${job.contender.name}: ${fmt(res.rps, 0)} req/s p50 ${fmt(res.p50, 2)} ms p99 ${fmt(res.p99, 2)} ms calls/q ${fmt(record.callsPerQuery, 2)} cpu ${fmt(record.cpu * 100, 0)}%${res.non2xx + res.errors + res.timeouts ? ` FAILURES non2xx=${res.non2xx} errors=${res.errors} timeouts=${res.timeouts}` : ''}`);
+      const record: RunRecord = { ...res, cpu: cpuUs / 1000 / wallMs };
+      log(`${label} ${r === 0 ? 'warm-up' : `run ${r}`} ${job.contender.name}: ${fmt(res.rps, 0)} req/s p50 ${fmt(res.p50, 2)} ms p99 ${fmt(res.p99, 2)} ms cpu ${fmt(record.cpu * 100, 0)}%${res.non2xx + res.errors + res.timeouts + res.withErrors ? ` FAILURES non2xx=${res.non2xx} errors=${res.errors} timeouts=${res.timeouts} graphqlErrors=${res.withErrors} ${res.errorSamples.join(' || ')}` : ''}`);
       if (r > 0) runs.get(job.contender.name)!.push(record);
     }
   }
-  return new Map([...runs.entries()].map(([name, rs]) => [name, toMeasured(rs)]));
+  const calls = new Map<string, number>();
+  if (countUpstreamCalls) {
+    for (const job of jobs) {
+      // Requests cut off at the end of a timed run may still be calling upstreams: let them finish.
+      await new Promise((r) => setTimeout(r, 1000));
+      await resetCalls(upstreams);
+      const res = await runLoad({ url: (job.contender.child.info.url as string).replace(/\/graphql$/, ''), build: () => job.build(), connections: 10, durationSec: 0, amount: countUpstreamCalls });
+      calls.set(job.contender.name, (await countCalls(upstreams)) / Math.max(1, res.ok + res.non2xx));
+    }
+  }
+  say(`\n_${label}: ${loadBefore} at the start, ${loadNote().replace('machine ', '')} at the end._\n`);
+  return new Map([...runs.entries()].map(([name, rs]) => [name, toMeasured(rs, calls.get(name) ?? Number.NaN)]));
 }
 
 /** Sends one request and says whether the answer is a clean 200 (no GraphQL errors). */
@@ -292,10 +314,10 @@ async function loadWorkload(key: 'one' | 'view', label: string, contenders: Cont
   const max = await measure(`${label} max`, usable.map((c) => ({ contender: c, build: () => c[key]!(freshUser()), connections: plan.connections, durationSec: plan.maxSec })), upstreams);
   say(`Maximum load: ${plan.connections} connections, ${plan.maxSec} s per run, ${plan.runs} runs after a warm-up; median (min..max).\n`);
   table(
-    ['contender', 'req/s', 'p50 ms', 'p99 ms', 'upstream calls/query', 'gateway CPU', 'failed requests'],
+    ['contender', 'req/s', 'p50 ms', 'p99 ms', 'upstream calls/query', 'gateway CPU', 'failed (non-2xx, GraphQL errors, timeouts)'],
     usable.map((c) => {
       const m = max.get(c.name)!;
-      return [c.name, fmtSummary(m.rps, 0), fmtSummary(m.p50, 2), fmtSummary(m.p99, 2), fmt(m.callsPerQuery.median, 2), `${fmt(m.cpu.median * 100, 0)}%`, String(m.failures)];
+      return [c.name, fmtSummary(m.rps, 0), fmtSummary(m.p50, 2), fmtSummary(m.p99, 2), fmt(m.callsPerQuery, 2), `${fmt(m.cpu.median * 100, 0)}%`, String(m.failures)];
     }),
   );
 
@@ -319,7 +341,7 @@ async function loadWorkload(key: 'one' | 'view', label: string, contenders: Cont
     .filter((c) => c.name !== 'yoga-hello')
     .filter((c) => (max.get(c.name)?.rps.median ?? 0) >= rate * 1.05)
     .map((c) => ({ contender: c, build: () => c[key]!(freshUser()), connections: plan.connections, durationSec: plan.halfSec, overallRate: rate }));
-  const half = await measure(`${label} half`, halfJobs, upstreams);
+  const half = await measure(`${label} half`, halfJobs, upstreams, false);
   say(`\nLatency at half of memgate's maximum load (${fmt(rate, 0)} req/s offered to each, ${plan.halfSec} s per run):\n`);
   const direct = half.get('direct');
   const slowest = key === 'one' ? 10 : 20;
@@ -353,10 +375,10 @@ async function usersWorkload(contenders: Contender[], upstreams: Upstreams): Pro
       return Array.from({ length: n }, (_, i) => base[i % distinct]!);
     };
     const usable = await probeAll(`users(${n})`, contenders, (c) => c.users?.(names()));
-    const res = await measure(`users(${n})`, usable.map((c) => ({ contender: c, build: () => c.users!(names()), connections: 10, durationSec: plan.usersSec })), upstreams);
+    const res = await measure(`users(${n})`, usable.map((c) => ({ contender: c, build: () => c.users!(names()), connections: 10, durationSec: plan.usersSec })), upstreams, Math.max(20, Math.round(callSample / n)));
     for (const c of usable) {
       const m = res.get(c.name)!;
-      rows.push([String(n), String(distinct * 3), c.name, fmtSummary(m.rps, 0), fmtSummary(m.p50, 2), fmtSummary(m.p99, 2), fmt(m.callsPerQuery.median, 2), String(m.failures)]);
+      rows.push([String(n), String(distinct * 3), c.name, fmtSummary(m.rps, 0), fmtSummary(m.p50, 2), fmtSummary(m.p99, 2), fmt(m.callsPerQuery, 2), String(m.failures)]);
     }
   }
   table(['names', 'calls needed', 'contender', 'req/s', 'p50 ms', 'p99 ms', 'upstream calls/query', 'failed'], rows);
@@ -410,7 +432,7 @@ async function streamWorkload(memgate: Contender | undefined, upstreams: Upstrea
   goal('(d) time-to-first-token overhead', '<= 5 ms', overhead, `${fmt(overhead, 2)} ms`, overhead <= 5);
 }
 
-async function subscriptionWorkload(memgate: Contender | undefined, schema: GraphQLSchema | null): Promise<void> {
+async function subscriptionWorkload(memgate: Contender | undefined, schema: GraphQLSchema | null, upstreams: Upstreams): Promise<void> {
   say('\n### (e) idle subscriptions\n');
   if (!memgate || !schema) {
     say('memgate is not running: nothing to measure.');
@@ -430,7 +452,11 @@ async function subscriptionWorkload(memgate: Contender | undefined, schema: Grap
     query: `subscription Events($u: String) { events(user: $u) ${selection} }`,
     variables: () => ({ u: freshUser() }),
   });
-  await new Promise((r) => setTimeout(r, 1500));
+  await new Promise((r) => setTimeout(r, 500));
+  await resetCalls(upstreams);
+  const idleMs = 3000;
+  await new Promise((r) => setTimeout(r, idleMs));
+  const idleCalls = await countCalls(upstreams);
   const after = await memgate.child.stats();
   const failures = subs.failures();
   await subs.close();
@@ -441,9 +467,12 @@ async function subscriptionWorkload(memgate: Contender | undefined, schema: Grap
     ['measure', 'before MiB', 'after MiB', 'per subscription KiB'],
     (['rss', 'heapUsed', 'external'] as const).map((k) => [k, fmt(before.memory[k] / 2 ** 20, 1), fmt(after.memory[k] / 2 ** 20, 1), fmt(per(k), 1)]),
   );
+  say(`\nUpstream calls while the ${n} subscriptions sat idle for ${idleMs / 1000} s: ${idleCalls}.`);
   if (failures.length) say(`\n${failures.length} subscriptions failed, e.g. ${failures[0]}`);
-  const rssPer = per('rss');
-  goal('(e) memory per idle subscription (RSS)', '<= 30 KiB', rssPer, `${fmt(rssPer, 1)} KiB`, rssPer <= 30 && failures.length === 0);
+  // RSS barely moves while V8 reuses heap it had reserved; what the gateway holds is heap + external.
+  const held = per('heapUsed') + per('external');
+  say(`Held per subscription (heapUsed + external): **${fmt(held, 1)} KiB**; RSS grew ${fmt(per('rss'), 1)} KiB per subscription.`);
+  goal('(e) memory per idle subscription (heap + external)', '<= 30 KiB', held, `${fmt(held, 1)} KiB`, held <= 30 && failures.length === 0);
 }
 
 async function profileMemgate(env: Record<string, string>): Promise<void> {
@@ -453,8 +482,7 @@ async function profileMemgate(env: Record<string, string>): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const child = await start<Record<string, unknown>>('memgate-profiled', 'servers/memgate.ts', GATEWAY_CPU, env, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
   if (!child) return;
-  const schema = await fetchSchema(child.info.url as string, { 'x-api-key': BENCH_SERVICE_KEY });
-  const c = memgateContender('memgate-profiled', child, schema);
+  const c = memgateContender('memgate-profiled', child, memgateSchema());
   await runLoad({ url: (child.info.url as string).replace(/\/graphql$/, ''), build: () => c.view!(freshUser()), connections: plan.connections, durationSec: 2 });
   const res = await runLoad({ url: (child.info.url as string).replace(/\/graphql$/, ''), build: () => c.view!(freshUser()), connections: plan.connections, durationSec: plan.profileSec });
   await child.stop();
@@ -464,8 +492,8 @@ async function profileMemgate(env: Record<string, string>): Promise<void> {
     say('No profile was written.');
     return;
   }
-  const spots = hotSpots(join(dir, file));
-  say(`${fmt(res.rps, 0)} req/s while profiled; ${fmt(spots.totalMs, 0)} ms of samples (idle excluded). Profile: \`bench/results/profiles/${file}\`.\n`);
+  const spots = hotSpots(join(dir, file), plan.profileSec * 1000);
+  say(`${fmt(res.rps, 0)} req/s while profiled; ${fmt(spots.totalMs, 0)} ms of CPU samples over the last ${plan.profileSec} s of load (idle excluded). Profile: \`bench/results/profiles/${file}\`.\n`);
   table(['self time by package / file', 'share'], spots.places.map((s) => [s.name, `${fmt(s.share * 100, 1)}%`]));
   say('');
   table(['self time by function', 'share'], spots.functions.map((s) => [`\`${s.name.replace(/\|/g, '\\|')}\``, `${fmt(s.share * 100, 1)}%`]));
@@ -497,12 +525,12 @@ async function main(): Promise<void> {
 
   const contenders: Contender[] = [];
   if (direct) contenders.push(directContender(direct));
-  let memgateSchema: GraphQLSchema | null = null;
+  let mgSchema: GraphQLSchema | null = null;
   let memgateC: Contender | undefined;
   if (memgate) {
     try {
-      memgateSchema = await fetchSchema(memgate.info.url as string, { 'x-api-key': BENCH_SERVICE_KEY });
-      memgateC = memgateContender('memgate', memgate, memgateSchema);
+      mgSchema = memgateSchema();
+      memgateC = memgateContender('memgate', memgate, mgSchema);
       contenders.push(memgateC);
     } catch (err) {
       say(`- memgate left out: ${(err as Error).message.slice(0, 300)}`);
@@ -510,7 +538,7 @@ async function main(): Promise<void> {
   } else say('- memgate left out: it did not start (see the log).');
   if (before) {
     try {
-      contenders.push(memgateContender('memgate-before', before, await fetchSchema(before.info.url as string, { 'x-api-key': BENCH_SERVICE_KEY })));
+      contenders.push(memgateContender('memgate-before', before, memgateSchema(baselineDir)));
     } catch (err) {
       say(`- memgate-before left out: ${(err as Error).message.slice(0, 300)}`);
     }
@@ -532,7 +560,7 @@ async function main(): Promise<void> {
   if (only.has('b')) await loadWorkload('view', 'the full user view (profile 10 ms + events 15 ms + biography 20 ms)', contenders.filter((c) => c.name !== 'yoga-hello'), upstreams);
   if (only.has('c')) await usersWorkload(contenders.filter((c) => c.users), upstreams);
   if (only.has('d')) await streamWorkload(memgateC, upstreams);
-  if (only.has('e')) await subscriptionWorkload(memgateC, memgateSchema);
+  if (only.has('e')) await subscriptionWorkload(memgateC, mgSchema, upstreams);
   if (process.env.BENCH_PROFILE === '1') await profileMemgate(env);
 
   say('\n### Goals\n');

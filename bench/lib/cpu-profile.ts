@@ -7,6 +7,8 @@ interface ProfileNode {
 }
 
 interface CpuProfile {
+  startTime: number;
+  endTime: number;
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -31,15 +33,22 @@ function where(url: string): string {
   return url ? url.split('/').slice(-2).join('/') : '(native)';
 }
 
-/** Self time by function (`name location:line`) and by package/file, largest first. */
-export function hotSpots(path: string, top = 15): { functions: HotSpot[]; places: HotSpot[]; totalMs: number } {
+/**
+ * Self time by function (`name location:line`) and by package/file, largest first, over the last
+ * `windowMs` of the profile (the load), leaving out start-up (module loading, compilation).
+ */
+export function hotSpots(path: string, windowMs: number, top = 15): { functions: HotSpot[]; places: HotSpot[]; totalMs: number } {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const fn = new Map<string, number>();
   const place = new Map<string, number>();
   let total = 0;
+  const from = profile.endTime - windowMs * 1000;
+  let at = profile.startTime;
   profile.samples.forEach((id, i) => {
     const us = profile.timeDeltas[i] ?? 0;
+    at += us;
+    if (at < from) return;
     const node = byId.get(id);
     if (!node) return;
     const { functionName, url, lineNumber } = node.callFrame;

@@ -21,6 +21,8 @@ export interface LoadSpec {
   connections: number;
   /** Seconds. */
   durationSec: number;
+  /** Send exactly this many requests, all answered, instead of running for `durationSec`. */
+  amount?: number;
   /** Requests a second over all connections; absent: as fast as the server answers. */
   overallRate?: number;
 }
@@ -32,6 +34,10 @@ export interface LoadResult {
   /** Requests sent, answered or not when the run ended. */
   sent: number;
   non2xx: number;
+  /** 2xx answers whose body carries GraphQL `errors` (or an `error`). */
+  withErrors: number;
+  /** Up to three distinct such bodies, shortened. */
+  errorSamples: string[];
   errors: number;
   timeouts: number;
   p50: number;
@@ -43,6 +49,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   let seq = 0;
   const latencies: number[] = [];
   let non2xx = 0;
+  let withErrors = 0;
+  const errorSamples = new Set<string>();
   const first = spec.build(0);
   let done!: (result: autocannon.Result) => void;
   let failed!: (err: unknown) => void;
@@ -50,7 +58,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const instance = autocannon({
     url: spec.url,
     connections: spec.connections,
-    duration: spec.durationSec,
+    ...(spec.amount ? { amount: spec.amount } : { duration: spec.durationSec }),
     ...(spec.overallRate ? { overallRate: Math.max(1, Math.round(spec.overallRate)) } : {}),
     timeout: 20,
     requests: [
@@ -67,6 +75,12 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
             body: built.body,
           } as typeof req;
         },
+        onResponse: (status: number, body: string) => {
+          if (status >= 200 && status < 300 && (body.includes('"errors":') || body.includes('"error":'))) {
+            withErrors += 1;
+            if (errorSamples.size < 3) errorSamples.add(body.slice(body.indexOf('"error'), body.indexOf('"error') + 300));
+          }
+        },
       },
     ],
   }, (err: unknown, result: autocannon.Result) => (err ? failed(err) : done(result)));
@@ -81,6 +95,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     ok: latencies.length,
     sent: seq,
     non2xx,
+    withErrors,
+    errorSamples: [...errorSamples],
     errors: result.errors,
     timeouts: result.timeouts,
     p50: quantile(latencies, 0.5),

@@ -30,11 +30,15 @@ function usable(field: GraphQLField<unknown, unknown>): boolean {
   return field.args.every((a) => a.defaultValue !== undefined || !isNonNullType(a.type));
 }
 
-export function selectionFor(schema: GraphQLSchema, type: GraphQLNamedType, opts: SelectionOptions = {}, depth = opts.depth ?? 4): string {
+/**
+ * `aliased`: inside a union's fragments, fields are aliased `Type_field` so that members whose
+ * same-named fields differ in type (Mesh's per-status error types) do not conflict.
+ */
+export function selectionFor(schema: GraphQLSchema, type: GraphQLNamedType, opts: SelectionOptions = {}, depth = opts.depth ?? 4, aliased = false): string {
   if (isLeafType(type)) return '';
   if (depth <= 0) return '{ __typename }';
   if (isAbstractType(type)) {
-    const parts = schema.getPossibleTypes(type).map((t) => `... on ${t.name} ${selectionFor(schema, t, opts, depth)}`);
+    const parts = schema.getPossibleTypes(type).map((t) => `... on ${t.name} ${selectionFor(schema, t, opts, depth, true)}`);
     return `{ __typename ${parts.join(' ')} }`;
   }
   if (!isObjectType(type)) return '';
@@ -42,7 +46,8 @@ export function selectionFor(schema: GraphQLSchema, type: GraphQLNamedType, opts
   const fields = Object.values(type.getFields()).filter((f) => (only ? only.includes(f.name) : usable(f)) && !f.name.startsWith('__'));
   const parts = fields.map((f) => {
     const named = getNamedType(f.type);
-    return isLeafType(named) ? f.name : `${f.name} ${selectionFor(schema, named, opts, depth - 1)}`;
+    const name = aliased ? `${type.name}_${f.name}: ${f.name}` : f.name;
+    return isLeafType(named) ? name : `${name} ${selectionFor(schema, named, opts, depth - 1)}`;
   });
   return `{ ${parts.join(' ') || '__typename'} }`;
 }
