@@ -132,6 +132,17 @@ describe('uploadFile and live updates', () => {
     expect((await gw.post(DELETE, { id, user })).json).toEqual({ data: { deleteFile: false } });
   });
 
+  it('streams a large file through to Synvo byte for byte', async () => {
+    const user = 'writer5';
+    const text = 'Lorem ipsum dolor sit amet. '.repeat(200_000);
+    const res = await upload(user, textFile('large.txt', text));
+    expect(res.json.errors).toBeUndefined();
+    const { id, size } = res.json.data.uploadFile;
+    expect(size).toBe(text.length);
+    const listed = await gw.post(`query($user: String!, $id: ID!) { user(name: $user) { file(id: $id) { size } } }`, { user, id });
+    expect(listed.json.data.user.file.size).toBe(text.length);
+  });
+
   it('lets a JWT caller upload only as itself', async () => {
     const token = await h.jwt('writer4');
     const own = await upload('writer4', textFile('mine.txt', 'Mine.'));
