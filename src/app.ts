@@ -127,6 +127,8 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
       production.shutdown.begin();
       const drained = started ? drainHttpServer(server, { timeoutMs: config.ops.drainTimeoutMs }) : Promise.resolve(0);
       await production.shutdown.subscriptionsEnded(Math.min(2_000, config.ops.drainTimeoutMs));
+      // Let the transports send what follows the last result (graphql-ws `complete`) before the 1001.
+      await new Promise((resolve) => setTimeout(resolve, 50));
       await ws.dispose();
       const cut = await drained;
       if (cut > 0) production.logger.warn({ connections: cut }, 'drain timeout: connections cut');

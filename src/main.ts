@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   }
   const app = await createApp(config);
   const { url } = await app.start();
-  console.log(`memgate: listening on ${url}`);
+  console.log(`memgate: listening on ${url} (pid ${process.pid})`);
 
   let stopping = false;
   const stop = (signal: string) => {
