@@ -4,7 +4,7 @@
  * upstream call until a write invalidates them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWritesHarness, subscribe, textFile, type Instance, type WritesHarness } from './harness.js';
+import { startWritesHarness, subscribe, SYNVO_KEY, textFile, type Instance, type WritesHarness } from './harness.js';
 
 const UPLOAD = `mutation Upload($file: File!, $user: String, $path: String) {
   uploadFile(file: $file, user: $user, path: $path) { id name path renamed size mimeType uploadedAt }
@@ -162,23 +162,35 @@ describe('bad uploads', () => {
     await upload(user, textFile('kept.txt', 'Anything at all.'));
   });
 
+  /** The user's files as Synvo lists them (straight from the emulator, bypassing the gateway). */
+  async function synvoFiles(): Promise<string[]> {
+    const res = await fetch(`${h.synvo.url}/file/list?sub_user_name=${user}`, { headers: { 'x-api-key': SYNVO_KEY } });
+    const body = (await res.json()) as { items: Array<{ is_dir: boolean; path: string }> };
+    return body.items.filter((i) => !i.is_dir).map((i) => i.path);
+  }
+
   it.each([
     ['too large', () => textFile('big.txt', 'x'.repeat(20 * 1024 * 1024 + 1)), /^File too large: the limit is 20 MiB \(20971520 bytes\)$/],
     ['of an unsupported type', () => textFile('tool.exe', 'MZ', 'application/octet-stream'), /unsupported file type "\.exe"/],
     ['empty', () => textFile('empty.txt', ''), /empty/],
   ])('rejects a file that is %s with a clear error and stores nothing', async (_what, make, message) => {
     const before = h.calls('synvo', 'upload', user);
+    const listed = await synvoFiles();
+    expect(listed).toEqual(['/kept.txt']);
     const res = await upload(user, make());
     expect(res.json.data ?? null).toBeNull();
     expect(res.json.errors[0].message).toMatch(message);
     expect(res.json.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(h.calls('synvo', 'upload', user)).toBe(before);
+    expect(await synvoFiles()).toEqual(listed);
   });
 
   it('rejects a multipart request without its map with a clear error and stores nothing', async () => {
     const before = h.calls('synvo', 'upload', user);
     const res = await gw.multipart({ operations: { query: UPLOAD, variables: { file: null, user } }, files: { '0': textFile('a.txt', 'a') } });
-    expect(res.json.errors[0].message).toMatch(/map/);
+    expect(res.json.errors[0].message).toMatch(/without a "map" field/);
+    expect(res.json.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(h.calls('synvo', 'upload', user)).toBe(before);
+    expect(await synvoFiles()).toEqual(['/kept.txt']);
   });
 });
