@@ -273,7 +273,10 @@ export interface UpstreamClientOptions {
   answerHeadersTimeoutMs?: number;
   /** Max idle time between body chunks. @default 10000 */
   bodyTimeoutMs?: number;
-  /** Idle time after which a silent answer stream is an UPSTREAM_TIMEOUT. @default 15000 */
+  /**
+   * Idle time after which a silent answer stream is an UPSTREAM_TIMEOUT. Only events (token, done,
+   * error) count as activity; `:` keep-alive comments do not (they prove the socket, not the answer). @default 15000
+   */
   streamIdleTimeoutMs?: number;
   /** Attempts for safe (idempotent) calls, first one included. @default 3 */
   maxAttempts?: number;
@@ -303,6 +306,8 @@ export interface UpstreamClientOptions {
   closeTimeoutMs?: number;
   /** Called after every upstream call. */
   onCall?: (info: UpstreamCallInfo) => void;
+  /** Called when the circuit breaker changes state (metrics). @default undefined */
+  onBreakerStateChange?: (info: { service: ServiceName; state: 'closed' | 'open' | 'halfOpen' }) => void;
 }
 
 export interface UpstreamClientConfig {
