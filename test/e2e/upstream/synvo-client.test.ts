@@ -110,6 +110,8 @@ describe('Synvo client against the Synvo emulator', () => {
   it('maps a question over the context limit to CONTEXT_TOO_LONG', async () => {
     const error = await rejection(synvo.ask('default', 'why '.repeat(9_000)));
     expect(error).toMatchObject({ code: 'CONTEXT_TOO_LONG', upstreamCode: 'CONTEXT_TOO_LONG', status: 400 });
+    const streamed = await rejection(synvo.askStream('default', 'why '.repeat(9_000))[Symbol.asyncIterator]().next());
+    expect(streamed).toMatchObject({ code: 'CONTEXT_TOO_LONG', endpoint: 'askStream', status: 400 });
   });
 
   it('searches files, best first', async () => {
