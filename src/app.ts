@@ -58,7 +58,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
   const ownsClients = !options.clients;
   // Logs, metrics, traces, limits, rate limits, shutdown (issue 8).
   const production = createProduction(config, options.production);
-  const clients = options.clients ?? createUpstreamClients(config, { onCall: production.onUpstreamCall });
+  const clients = options.clients ?? createUpstreamClients(config, production.upstreamHooks);
   // Cached reads, write invalidation, shared polling and fan-out; in Redis when REDIS_URL is set (issue 7).
   const state = createGatewayState(config, clients, {
     onError: (error, what) => production.logger.warn({ err: error, what }, 'gateway state error'),

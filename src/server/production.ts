@@ -14,7 +14,7 @@ import type { Config } from '../config.js';
 import { createLogger, toYogaLogger, type Logger, type YogaLoggerAdapter } from '../observability/logger.js';
 import { createMetrics, type GatewayMetrics } from '../observability/metrics.js';
 import { createTracing, type GatewayTracing, type TracingOptions } from '../observability/tracing.js';
-import type { UpstreamCallInfo } from '../upstream/types.js';
+import type { UpstreamCallInfo, UpstreamClientOptions } from '../upstream/types.js';
 import { createShutdown, useGracefulShutdown, type Shutdown } from './shutdown.js';
 import { httpReachable, redisReachable, useHealth, type ReadinessCheck } from './use-health.js';
 import { useLimits, type LimitsOptions } from './use-limits.js';
@@ -45,8 +45,10 @@ export interface Production {
   shutdown: Shutdown;
   /** The plugins, in order, to put before the feature plugins. */
   plugins: Plugin[];
-  /** Give this to the upstream clients as `onCall`. */
+  /** Records one upstream call (metrics, trace span, a log line on failure). */
   onUpstreamCall(info: UpstreamCallInfo): void;
+  /** The hooks to give the upstream clients: `onCall` and `onBreakerStateChange`. */
+  upstreamHooks: Pick<UpstreamClientOptions, 'onCall' | 'onBreakerStateChange'>;
   /** Closes what this module opened (the rate-limit Redis connection, the tracer). */
   close(): Promise<void>;
 }
@@ -124,6 +126,17 @@ export function createProduction(config: Readonly<Config>, options: ProductionOp
     useGracefulShutdown({ shutdown }),
   );
 
+  const onUpstreamCall = (info: UpstreamCallInfo) => {
+    metrics.onUpstreamCall(info);
+    tracing.onUpstreamCall(info);
+    if (info.errorCode && info.errorCode !== 'NOT_FOUND') {
+      logger.warn(
+        { service: info.service, endpoint: info.endpoint, status: info.status, code: info.errorCode, attempts: info.attempts, durationMs: info.durationMs },
+        'upstream call failed',
+      );
+    }
+  };
+
   return {
     logger,
     yogaLogger: toYogaLogger(logger),
@@ -131,15 +144,13 @@ export function createProduction(config: Readonly<Config>, options: ProductionOp
     tracing,
     shutdown,
     plugins,
-    onUpstreamCall(info) {
-      metrics.onUpstreamCall(info);
-      tracing.onUpstreamCall(info);
-      if (info.errorCode && info.errorCode !== 'NOT_FOUND') {
-        logger.warn(
-          { service: info.service, endpoint: info.endpoint, status: info.status, code: info.errorCode, attempts: info.attempts, durationMs: info.durationMs },
-          'upstream call failed',
-        );
-      }
+    onUpstreamCall,
+    upstreamHooks: {
+      onCall: onUpstreamCall,
+      onBreakerStateChange({ service, state }) {
+        metrics.setBreakerState(service, state);
+        logger.warn({ service, state }, 'upstream circuit breaker changed state');
+      },
     },
     async close() {
       await tracing.shutdown().catch(() => {});

@@ -5,7 +5,7 @@ import type { UpstreamClientOptions } from '../upstream/types.js';
 import { createMemSyncClient, createSynvoClient } from '../upstream/index.js';
 
 /** `hooks`: what every call reports to (metrics, tracing, logs; issue 8). */
-export function createUpstreamClients(config: Readonly<Config>, hooks: Pick<UpstreamClientOptions, 'onCall'> = {}): UpstreamClients {
+export function createUpstreamClients(config: Readonly<Config>, hooks: Pick<UpstreamClientOptions, 'onCall' | 'onBreakerStateChange'> = {}): UpstreamClients {
   if (!config.synvo.baseUrl || !config.memsync.baseUrl) {
     throw new Error(
       'No upstream base URL: set SYNVO_BASE_URL and MEMSYNC_BASE_URL, or run `npm start` to use the embedded emulators',

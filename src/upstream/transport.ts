@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BulkheadPolicy,
   CircuitBreakerPolicy,
+  CircuitState,
   ExponentialBackoff,
   SamplingBreaker,
   bulkhead,
@@ -33,7 +34,8 @@ import {
 import type { ServiceName, UpstreamCallInfo, UpstreamClientOptions, UpstreamErrorCode } from './types.js';
 
 /** Options of the transport with every default filled in. */
-export type ResolvedClientOptions = Required<Omit<UpstreamClientOptions, 'onCall'>> & Pick<UpstreamClientOptions, 'onCall'>;
+export type ResolvedClientOptions = Required<Omit<UpstreamClientOptions, 'onCall' | 'onBreakerStateChange'>> &
+  Pick<UpstreamClientOptions, 'onCall' | 'onBreakerStateChange'>;
 
 /** The defaults of UpstreamClientOptions (see the JSDoc in types.ts). */
 export function resolveClientOptions(options: UpstreamClientOptions = {}): ResolvedClientOptions {
@@ -230,6 +232,14 @@ export function createUpstreamTransport(service: ServiceName, baseUrl: string, a
       breaker: samplingBreaker(options),
     },
   );
+  breaker.onStateChange((state) => {
+    const name = state === CircuitState.Closed ? 'closed' : state === CircuitState.HalfOpen ? 'halfOpen' : 'open';
+    try {
+      options.onBreakerStateChange?.({ service, state: name });
+    } catch {
+      // A metrics hook must never break a call.
+    }
+  });
   const jitter = new ExponentialBackoff({ initialDelay: options.retryBaseDelayMs, maxDelay: options.retryMaxDelayMs });
 
   // Failures proven not to have reached the upstream, and failures never worth a retry.

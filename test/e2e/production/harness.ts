@@ -8,6 +8,7 @@ import { SignJWT } from 'jose';
 import { Agent, request } from 'undici';
 import { createApp, type App, type AppOptions } from '../../../src/app.js';
 import { loadConfig, withUpstreams } from '../../../src/config.js';
+import type { UpstreamClientOptions } from '../../../src/upstream/types.js';
 import type { MemSyncEmulatorOptions, RunningEmulator, SynvoEmulatorOptions } from '../../../emulators/core/types.js';
 import { startMemSyncEmulator } from '../../../emulators/memsync/index.js';
 import { startSynvoEmulator } from '../../../emulators/synvo/index.js';
@@ -37,6 +38,7 @@ export interface Gateway {
 export interface GatewayOptions {
   env?: Record<string, string>;
   app?: AppOptions;
+  upstreamOptions?: UpstreamClientOptions;
   synvo?: SynvoEmulatorOptions;
   memsync?: MemSyncEmulatorOptions;
   /** Use these emulators instead of starting new ones (two gateways in front of the same upstreams). */
@@ -62,7 +64,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       ...options.env,
     }),
     {},
-    { upstreamOptions: { keepAliveTimeoutMs: 500 } },
+    { upstreamOptions: { keepAliveTimeoutMs: 500, ...options.upstreamOptions } },
   );
   const stream = new PassThrough();
   let raw = '';
