@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import {
   AliasedFieldsDocument,
   EventsDocument,
+  FileDocument,
   FullViewDocument,
   ProfileOnlyDocument,
   UsersProfilesDocument,
@@ -73,6 +74,20 @@ describe('the full user view', () => {
     expect(res.data!.viewer.profile?.education?.school).toBe('Nanyang Technological University (NTU)');
     expect(callsOf(h.synvo)['profile']).toBe(1);
     expect(h.synvo.controls.calls().routes['profile']?.byUser).toEqual({ default: 1 });
+  });
+});
+
+describe('files', () => {
+  test('file(id) finds a file of the user, with its status and size', async () => {
+    const res = await h.execute(FileDocument, { name: 'alex', id: 'f_alex_resume' });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.user.file).toMatchObject({ id: 'f_alex_resume', name: 'resume.txt', status: 'COMPLETED' });
+  });
+
+  test("file(id) is null for another user's file", async () => {
+    const res = await h.execute(FileDocument, { name: 'alex', id: 'f_default_wellfest' });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.user.file).toBeNull();
   });
 });
 
