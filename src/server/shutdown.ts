@@ -86,10 +86,11 @@ export function endOnAbort<T>(
   // The final value is out; the stream ends when the consumer comes back for more (so the
   // transport has sent that value before anyone learns the subscription is over).
   let finalDelivered = false;
-  const aborted = new Promise<null>((resolve) => {
-    if (signal.aborted) resolve(null);
-    else signal.addEventListener('abort', () => resolve(null), { once: true });
-  });
+  // One fresh promise per step, woken by the abort, rather than racing one long-lived promise:
+  // reactions on that would keep every step (and the subscription) alive until shutdown.
+  let wake: ((value: null) => void) | null = null;
+  const onAbort = () => wake?.(null);
+  signal.addEventListener('abort', onAbort, { once: true });
   const closeSource = () => {
     if (sourceClosed) return;
     sourceClosed = true;
@@ -98,6 +99,8 @@ export function endOnAbort<T>(
   const finish = () => {
     if (finished) return;
     finished = true;
+    signal.removeEventListener('abort', onAbort);
+    wake = null;
     closeSource();
     onEnd();
   };
@@ -112,7 +115,11 @@ export function endOnAbort<T>(
       }
       let step: IteratorResult<T> | null;
       try {
-        step = await Promise.race([iterator.next(), aborted]);
+        step = await new Promise<IteratorResult<T> | null>((resolve, reject) => {
+          if (signal.aborted) return resolve(null);
+          wake = resolve;
+          iterator.next().then(resolve, reject);
+        });
       } catch (error) {
         sourceClosed = true;
         finish();
