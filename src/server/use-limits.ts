@@ -18,7 +18,7 @@ export type LimitCode =
   | 'COST_LIMIT_EXCEEDED';
 
 export interface LimitsOptions {
-  /** Max bytes of a non-multipart request body (multipart uploads keep yoga's own `maxRequestBodySize`). @default 131072 */
+  /** Max bytes of a non-multipart request body (multipart uploads keep yoga's own `maxRequestBodySize`). @default 1048576 */
   maxBodyBytes?: number;
   /** Max characters of the query text. @default 20000 */
   maxQueryLength?: number;
@@ -87,7 +87,7 @@ function limitBody(request: Request, limit: number): Request {
 }
 
 export function useLimits(options: LimitsOptions = {}): Plugin {
-  const maxBodyBytes = options.maxBodyBytes ?? 131_072;
+  const maxBodyBytes = options.maxBodyBytes ?? 1_048_576;
   const maxQueryLength = options.maxQueryLength ?? 20_000;
   const maxTokens = options.maxTokens ?? 2000;
 
