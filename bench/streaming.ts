@@ -6,7 +6,8 @@
  *    `Subscription.ask` over graphql-ws (a socket opened beforehand) and over SSE.
  * 2. Memory per idle subscription: 1,000 `ask` subscriptions held open on a silent upstream
  *    (the emulator's `stall` fault), over graphql-ws (one socket each) and then over SSE (one
- *    request each); the gateway's heap and RSS after two full GCs, before and with them open.
+ *    request each); the gateway's heap and RSS after two full GCs, before, with them open, and
+ *    once they are all closed again (what an ended subscription leaves behind).
  *
  * The gateway runs in its own process (`--expose-gc`), so its memory is its own; the emulators and
  * the clients run in this one. Options: RUNS (per transport, default 30), IDLE (default 1000).
@@ -34,7 +35,14 @@ async function runGatewayChild(): Promise<void> {
   const { loadConfig, withUpstreams } = await import('../src/config.js');
   await serveChild(async () => {
     const config = withUpstreams(
-      loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', MEMGATE_SERVICE_KEYS: SERVICE_KEY, MEMGATE_JWT_SECRET: 'streaming-bench-secret-0123456789' }),
+      loadConfig({
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'silent',
+        MEMGATE_SERVICE_KEYS: SERVICE_KEY,
+        MEMGATE_JWT_SECRET: 'streaming-bench-secret-0123456789',
+        // The bench opens thousands of operations a minute with one service key.
+        MEMGATE_RATE_LIMIT_SERVICE_PER_MINUTE: '10000000',
+      }),
       { synvo: { baseUrl: process.env['BENCH_SYNVO_URL']! }, memsync: { baseUrl: process.env['BENCH_MEMSYNC_URL']! } },
       {
         port: 0,
@@ -148,13 +156,17 @@ async function measure(name: string, runs: number, once: () => Promise<Timing>) 
   };
 }
 
+const describe = (failure: unknown) => {
+  const f = failure as { code?: unknown; reason?: unknown; message?: unknown; type?: unknown } | undefined;
+  return JSON.stringify({ code: f?.code, reason: f?.reason, message: f?.message, type: f?.type, json: failure });
+};
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 const kib = (bytes: number) => (bytes / 1024).toFixed(1);
 
-async function waitFor(probe: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+async function waitFor(probe: () => boolean, what: string, state: () => string = () => '', timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} ${state()}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -193,20 +205,27 @@ async function main(): Promise<void> {
     // graphql-ws: one socket and one subscription per front-end.
     const base = (await gateway.stats()).memory;
     const clients: Client[] = [];
+    const failures: unknown[] = [];
     for (let i = 0; i < idle; i++) {
       const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { apiKey: SERVICE_KEY }, lazy: true, retryAttempts: 0 });
       clients.push(client);
-      client.subscribe({ query: SUBSCRIPTION, variables: { q: QUESTION, u: USER } }, { next: () => {}, error: () => {}, complete: () => {} });
+      client.subscribe(
+        { query: SUBSCRIPTION, variables: { q: QUESTION, u: USER } },
+        { next: (r) => r.errors && failures.push(r.errors), error: (e) => failures.push(e), complete: () => {} },
+      );
     }
-    await waitFor(() => synvo.controls.calls().openStreams === idle, `${idle} upstream streams (graphql-ws)`);
+    await waitFor(() => synvo.controls.calls().openStreams === idle, `${idle} upstream streams (graphql-ws)`, () =>
+      `${synvo.controls.calls().openStreams} open; ${failures.length} failed, e.g. ${describe(failures[0])}`,
+    );
     const withWs = (await gateway.stats()).memory;
-    memoryRows.push(memoryRow('graphql-ws', idle, base, withWs));
     await Promise.all(clients.map((c) => c.dispose()));
     await waitFor(() => synvo.controls.calls().openStreams === 0, 'upstream streams to close (graphql-ws)');
+    memoryRows.push(memoryRow('graphql-ws', idle, base, withWs, (await gateway.stats()).memory));
 
     // SSE: one request per front-end.
     const baseSse = (await gateway.stats()).memory;
     const aborts: AbortController[] = [];
+    const sseFailures: unknown[] = [];
     const pending: Promise<unknown>[] = [];
     for (let i = 0; i < idle; i++) {
       const abort = new AbortController();
@@ -219,16 +238,25 @@ async function main(): Promise<void> {
           dispatcher,
           signal: abort.signal,
         })
-          .then((res) => res.body.on('error', () => {}).resume())
-          .catch(() => {}),
+          .then((res) => {
+            if (res.statusCode !== 200) sseFailures.push(`HTTP ${res.statusCode}`);
+            res.body.on('error', () => {}).on('data', (chunk: Buffer) => {
+              if (chunk.includes('"errors"')) sseFailures.push(chunk.toString().slice(0, 300));
+            });
+          })
+          .catch((error: unknown) => {
+            if (!abort.signal.aborted) sseFailures.push(error);
+          }),
       );
     }
-    await waitFor(() => synvo.controls.calls().openStreams === idle, `${idle} upstream streams (SSE)`);
+    await waitFor(() => synvo.controls.calls().openStreams === idle, `${idle} upstream streams (SSE)`, () =>
+      `${synvo.controls.calls().openStreams} open; ${sseFailures.length} failed, e.g. ${describe(sseFailures[0])}`,
+    );
     const withSse = (await gateway.stats()).memory;
-    memoryRows.push(memoryRow('SSE', idle, baseSse, withSse));
     for (const abort of aborts) abort.abort();
     await Promise.all(pending);
     await waitFor(() => synvo.controls.calls().openStreams === 0, 'upstream streams to close (SSE)');
+    memoryRows.push(memoryRow('SSE', idle, baseSse, withSse, (await gateway.stats()).memory));
     console.table(memoryRows);
   } finally {
     for (const cleanup of cleanups) await cleanup();
@@ -238,16 +266,24 @@ async function main(): Promise<void> {
   }
 }
 
-function memoryRow(transport: string, idle: number, before: NodeJS.MemoryUsage, after: NodeJS.MemoryUsage): Record<string, string> {
+function memoryRow(
+  transport: string,
+  idle: number,
+  before: NodeJS.MemoryUsage,
+  open: NodeJS.MemoryUsage,
+  closed: NodeJS.MemoryUsage,
+): Record<string, string> {
   return {
     transport,
     subscriptions: String(idle),
     'heap before MiB': mib(before.heapUsed),
-    'heap after MiB': mib(after.heapUsed),
+    'heap open MiB': mib(open.heapUsed),
+    'heap closed MiB': mib(closed.heapUsed),
     'RSS before MiB': mib(before.rss),
-    'RSS after MiB': mib(after.rss),
-    'heap per sub KiB': kib((after.heapUsed - before.heapUsed) / idle),
-    'RSS per sub KiB': kib((after.rss - before.rss) / idle),
+    'RSS open MiB': mib(open.rss),
+    'heap/sub KiB': kib((open.heapUsed - before.heapUsed) / idle),
+    'RSS/sub KiB': kib((open.rss - before.rss) / idle),
+    'heap kept/sub KiB': kib((closed.heapUsed - before.heapUsed) / idle),
   };
 }
 
