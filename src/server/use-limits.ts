@@ -121,6 +121,17 @@ export function useLimits(options: LimitsOptions = {}): Plugin {
     blockFieldSuggestion: { enabled: !(options.fieldSuggestions ?? true) },
   });
 
+  const checkText = (query: string) => {
+    if (query.length > maxQueryLength) {
+      throw limitError('QUERY_TOO_LONG', `Query longer than ${maxQueryLength} characters`, maxQueryLength);
+    }
+    if (exceedsTokens(query, maxTokens)) {
+      throw limitError('TOKEN_LIMIT_EXCEEDED', `Token limit of ${maxTokens} exceeded`, maxTokens);
+    }
+  };
+  // Texts already checked on their way in over HTTP; graphql-ws operations reach parse directly.
+  const checked = new WeakSet<object>();
+
   return {
     onPluginInit({ addPlugin }) {
       addPlugin(armor as Plugin);
@@ -137,15 +148,16 @@ export function useLimits(options: LimitsOptions = {}): Plugin {
         setRequestParser((req) => parse(limitBody(req, maxBodyBytes)));
       }
     },
-    onParams({ params }) {
+    onParams({ params, context }) {
       const query = params.query;
       if (typeof query !== 'string') return;
-      if (query.length > maxQueryLength) {
-        throw limitError('QUERY_TOO_LONG', `Query longer than ${maxQueryLength} characters`, maxQueryLength);
-      }
-      if (exceedsTokens(query, maxTokens)) {
-        throw limitError('TOKEN_LIMIT_EXCEEDED', `Token limit of ${maxTokens} exceeded`, maxTokens);
-      }
+      checkText(query);
+      checked.add(context);
+    },
+    onParse({ context, params }) {
+      if (checked.has(context)) return;
+      const source = params.source;
+      checkText(typeof source === 'string' ? source : source.body);
     },
   };
 }

@@ -6,6 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GraphQLError } from 'graphql';
 import { createSchema, createYoga, type Plugin, type YogaServerOptions } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -97,7 +98,14 @@ export async function startPluginServer(options: PluginServerOptions): Promise<P
             socket: ctx.extra.socket,
             params,
           });
-          const document = enveloped.parse(params.query);
+          let document;
+          try {
+            document = enveloped.parse(params.query);
+          } catch (error) {
+            // As src/server/ws.ts does: a refused text is an `error` message, not a closed socket.
+            if (error instanceof GraphQLError) return [error];
+            throw error;
+          }
           const errors = enveloped.validate(enveloped.schema, document);
           if (errors.length) return errors;
           const contextValue = await enveloped.contextFactory();

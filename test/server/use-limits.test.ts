@@ -1,3 +1,5 @@
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useLimits } from '../../src/server/use-limits.js';
 import { post, startPluginServer, type PluginServer } from './plugin-server.js';
@@ -7,6 +9,7 @@ describe('useLimits', () => {
 
   beforeAll(async () => {
     server = await startPluginServer({
+      ws: true,
       plugins: [
         useLimits({
           maxDepth: 4,
@@ -113,6 +116,21 @@ describe('useLimits', () => {
   it('hides field suggestions when they are turned off', async () => {
     const res = await post(server.url, { query: '{ ech(text: "a") }' });
     expect(res.body.errors?.[0]?.message).not.toContain('Did you mean');
+  });
+
+  it('applies the token and depth limits to graphql-ws operations too', async () => {
+    const client = createClient({ url: server.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+    const codeOf = (query: string) =>
+      new Promise<unknown>((resolve) => {
+        client.subscribe({ query }, { next: () => resolve('next'), error: (e) => resolve((e as Array<{ extensions?: { code?: string } }>)[0]?.extensions?.code), complete: () => {} });
+      });
+    try {
+      expect(await codeOf(`{ node { ${'id '.repeat(250)} } }`)).toBe('TOKEN_LIMIT_EXCEEDED');
+      expect(await codeOf('{ node { child { child { child { child { id } } } } } }')).toBe('DEPTH_LIMIT_EXCEEDED');
+      expect(await codeOf('{ echo(text: "ok") }')).toBe('next');
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('still serves normal queries after a run of rejections', async () => {

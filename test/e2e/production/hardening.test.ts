@@ -1,5 +1,7 @@
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asService, startGateway, type Gateway } from './harness.js';
+import { SERVICE_KEY, asService, startGateway, type Gateway } from './harness.js';
 
 const PROFILE = '{ user(name: "default") { name profile { basicInfo { name } } } }';
 const NORMAL = '{ user(name: "default") { name events(limit: 2) { type } } }';
@@ -57,6 +59,22 @@ describe('a production gateway (NODE_ENV=production)', () => {
     const res = await gw.post([{ query: NORMAL }, { query: NORMAL }], asService);
     expect(res.status).toBe(400);
     expect(res.json.errors[0].message).toMatch(/batching/i);
+  });
+
+  it('applies the same limits to operations over graphql-ws', async () => {
+    const client = createClient({ url: gw.url.replace('http', 'ws'), webSocketImpl: WebSocket, connectionParams: { apiKey: SERVICE_KEY }, retryAttempts: 0 });
+    const codeOf = (query: string) =>
+      new Promise<unknown>((resolve) => {
+        client.subscribe({ query }, { next: () => resolve('next'), error: (e) => resolve((e as Array<{ extensions?: { code?: string } }>)[0]?.extensions?.code), complete: () => {} });
+      });
+    try {
+      expect(await codeOf(`{ user(name: "default") { ${'name '.repeat(150)} } }`)).toBe('TOKEN_LIMIT_EXCEEDED');
+      expect(await codeOf(PROFILE)).toBe('DEPTH_LIMIT_EXCEEDED');
+      expect(await codeOf('{ a: user(name: "default") { name } b: user(name: "alex") { name } c: user(name: "x") { name } }')).toBe('ALIAS_LIMIT_EXCEEDED');
+      expect(await codeOf(NORMAL)).toBe('next');
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('keeps serving normal queries after every rejection', async () => {
