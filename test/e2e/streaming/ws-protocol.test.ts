@@ -162,4 +162,20 @@ describe('token expiry on an open socket', () => {
     await expect(again.next()).rejects.toMatchObject({ code: 4403, reason: 'Forbidden: The token has expired' });
     expect(h.synvo.controls.calls().routes['query']?.total).toBe(1);
   });
+  it('refuses a new subscription on an open socket once its token has expired, with UNAUTHENTICATED', async () => {
+    const token = await h.token('default', 2);
+    const expiresAt = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).exp * 1000;
+    const socket = await acknowledged({ authorization: `Bearer ${token}` });
+    await eventually(() => Date.now() >= expiresAt + 50, 50);
+
+    socket.send(subscribe('late'));
+
+    expect(await nextMessage(socket)).toMatchObject({
+      id: 'late',
+      type: 'error',
+      payload: [{ extensions: { code: 'UNAUTHENTICATED', reason: 'EXPIRED_TOKEN' } }],
+    });
+    expect(h.synvo.controls.calls().routes['query']).toBeUndefined();
+    expect(socket.readyState).toBe(socket.OPEN);
+  });
 });
