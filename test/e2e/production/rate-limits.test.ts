@@ -70,3 +70,23 @@ describe('an upstream 429', () => {
     expect(gw.synvo.controls.calls().routes['profile']?.total).toBe(1);
   });
 });
+
+describe('a gateway whose Redis is away', () => {
+  let gw: Gateway;
+
+  beforeAll(async () => {
+    // Nothing listens on port 1.
+    gw = await startGateway({ env: { REDIS_URL: 'redis://127.0.0.1:1', MEMGATE_RATE_LIMIT_USER_PER_MINUTE: '2' } });
+  });
+  afterAll(() => gw.stop());
+
+  it('is not ready, names Redis, and still serves with per-instance rate limits', async () => {
+    const ready = await gw.get('/readyz');
+    expect(ready.status).toBe(503);
+    expect(JSON.parse(ready.text)).toEqual({ status: 'not ready', checks: { synvo: 'ok', memsync: 'ok', redis: 'unreachable' } });
+    const auth = { authorization: `Bearer ${await gw.jwt('default')}` };
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await gw.post({ query: NAME }, auth)).status);
+    expect(statuses).toEqual([200, 200, 429]);
+  });
+});
