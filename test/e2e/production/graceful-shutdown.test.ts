@@ -20,53 +20,65 @@ interface Outcome {
   error?: string;
 }
 
+interface Launched {
+  child: ChildProcess;
+  url: string;
+  /** The gateway's own node process (npx and tsx sit above it). */
+  pid: number;
+  output(): string;
+}
+
+/** `npx tsx src/main.ts` in production mode on a free port, in front of the given emulators. */
+async function launch(synvo: RunningEmulator, memsync: RunningEmulator): Promise<Launched> {
+  const child = spawn('npx', ['tsx', 'src/main.ts'], {
+    cwd: process.cwd(),
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      SYNVO_BASE_URL: synvo.url,
+      SYNVO_API_KEY: SYNVO_KEY,
+      MEMSYNC_BASE_URL: memsync.url,
+      MEMSYNC_API_KEY: MEMSYNC_KEY,
+      MEMGATE_SERVICE_KEYS: SERVICE_KEY,
+      MEMGATE_DRAIN_TIMEOUT_MS: '5000',
+      MEMGATE_CACHE_TTL_SECONDS: '0',
+      REDIS_URL: '',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const [url, pid] = await new Promise<[string, number]>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${output}`)), 25_000);
+    const look = () => {
+      const match = /listening on (http:\/\/\S+) \(pid (\d+)\)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve([match[1]!, Number(match[2])]);
+      }
+    };
+    child.stdout!.on('data', look);
+    child.once('exit', (code) => reject(new Error(`gateway exited with ${code}:\n${output}`)));
+  });
+  return { child, url, pid, output: () => output };
+}
+
 describe('SIGTERM to a gateway process (npx tsx src/main.ts)', () => {
   let synvo: RunningEmulator;
   let memsync: RunningEmulator;
   let child: ChildProcess;
   let url: string;
-  /** The gateway's own node process (npx and tsx sit above it). */
   let pid: number;
-  let output = '';
 
   beforeAll(async () => {
     // Slow profiles keep requests in flight.
     synvo = await startSynvoEmulator({ apiKeys: [SYNVO_KEY], routeLatencyMs: { profile: 400 } });
     memsync = await startMemSyncEmulator({ apiKeys: [MEMSYNC_KEY] });
-    child = spawn('npx', ['tsx', 'src/main.ts'], {
-      cwd: process.cwd(),
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        LOG_LEVEL: 'warn',
-        SYNVO_BASE_URL: synvo.url,
-        SYNVO_API_KEY: SYNVO_KEY,
-        MEMSYNC_BASE_URL: memsync.url,
-        MEMSYNC_API_KEY: MEMSYNC_KEY,
-        MEMGATE_SERVICE_KEYS: SERVICE_KEY,
-        MEMGATE_DRAIN_TIMEOUT_MS: '5000',
-        MEMGATE_CACHE_TTL_SECONDS: '0',
-        REDIS_URL: '',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-    url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${output}`)), 25_000);
-      const look = () => {
-        const match = /listening on (http:\/\/\S+) \(pid (\d+)\)/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          pid = Number(match[2]);
-          resolve(match[1]!);
-        }
-      };
-      child.stdout!.on('data', look);
-      child.once('exit', (code) => reject(new Error(`gateway exited with ${code}:\n${output}`)));
-    });
+    ({ child, url, pid } = await launch(synvo, memsync));
   });
   afterAll(async () => {
     if (child.exitCode === null) child.kill('SIGKILL');
@@ -158,5 +170,36 @@ describe('SIGTERM to a gateway process (npx tsx src/main.ts)', () => {
     const [code, signal] = await exited;
     expect(signal).toBeNull();
     expect(code).toBe(0);
+  });
+});
+
+describe('SIGINT to a gateway process', () => {
+  let synvo: RunningEmulator;
+  let memsync: RunningEmulator;
+  let gateway: Launched;
+
+  beforeAll(async () => {
+    synvo = await startSynvoEmulator({ apiKeys: [SYNVO_KEY] });
+    memsync = await startMemSyncEmulator({ apiKeys: [MEMSYNC_KEY] });
+    gateway = await launch(synvo, memsync);
+  });
+  afterAll(async () => {
+    if (gateway.child.exitCode === null) gateway.child.kill('SIGKILL');
+    await Promise.all([synvo.stop(), memsync.stop()]);
+  });
+
+  it('ends an open SSE subscription with SHUTTING_DOWN and exits 0', async () => {
+    const sse = fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-api-key': SERVICE_KEY },
+      body: JSON.stringify({ query: EVENTS }),
+    }).then((res) => res.text());
+    await expect
+      .poll(async () => /memgate_subscriptions_open\{transport="sse"\} 1/.test(await (await fetch(new URL('/metrics', gateway.url))).text()), { timeout: 10_000 })
+      .toBe(true);
+    const exited = once(gateway.child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    process.kill(gateway.pid, 'SIGINT');
+    expect(await sse).toContain('SHUTTING_DOWN');
+    expect(await exited).toEqual([0, null]);
   });
 });
