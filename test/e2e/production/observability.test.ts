@@ -1,3 +1,4 @@
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,7 +46,11 @@ describe('logs and metrics of a full run through every feature', () => {
   const statuses: number[] = [];
 
   beforeAll(async () => {
-    gw = await startGateway({ env: { MEMGATE_CACHE_TTL_SECONDS: '0', MEMGATE_RATE_LIMIT_USER_PER_MINUTE: '20' } });
+    gw = await startGateway({
+      // The user's sixth operation is over its budget.
+      env: { MEMGATE_CACHE_TTL_SECONDS: '0', MEMGATE_RATE_LIMIT_USER_PER_MINUTE: '5' },
+      app: { production: { tracing: { enabled: true, exporter: new InMemorySpanExporter() } } },
+    });
     const post = async (body: unknown, headers: Record<string, string>) => {
       const res = await gw.post(body, headers);
       statuses.push(res.status);
@@ -94,6 +99,8 @@ describe('logs and metrics of a full run through every feature', () => {
     });
     statuses.push(sse.status);
     await sse.text();
+    const limited = await post({ query: '{ viewer { name } }' }, asUser);
+    expect(limited.status).toBe(429);
   });
   afterAll(() => gw.stop());
 
@@ -126,6 +133,8 @@ describe('logs and metrics of a full run through every feature', () => {
     expect(sample(text, 'memgate_graphql_errors_total', { code: 'TOKEN_LIMIT_EXCEEDED' })).toBe(1);
     expect(sample(text, 'memgate_graphql_errors_total', { code: 'FORBIDDEN' })).toBe(1);
     expect(sample(text, 'memgate_graphql_errors_total', { code: 'UPSTREAM_UNAVAILABLE' })).toBe(1);
+    expect(sample(text, 'memgate_graphql_errors_total', { code: 'RATE_LIMITED' })).toBe(1);
+    expect(sample(text, 'memgate_rate_limited_total', { kind: 'user' })).toBe(1);
     expect(sample(text, 'memgate_graphql_operations_total', { type: 'subscription' })).toBe(2);
     expect(sample(text, 'memgate_subscriptions_open')).toBe(0);
   });
