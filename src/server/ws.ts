@@ -64,7 +64,8 @@ type Enveloped = ReturnType<AnyYoga['getEnveloped']>;
 
 /** Close reasons are limited to 123 bytes by RFC 6455. */
 function closeReason(message: string): string {
-  return Buffer.byteLength(message) <= 123 ? message : `${Buffer.from(message).subarray(0, 120).toString()}...`;
+  // 117 bytes, so that a multi-byte character cut in two (then U+FFFD, 3 bytes) still fits.
+  return Buffer.byteLength(message) <= 123 ? message : `${Buffer.from(message).subarray(0, 117).toString()}...`;
 }
 
 function credentialsOf(payload: InitPayload | undefined): Credentials {

@@ -4,6 +4,7 @@
  * misbehaving clients; graphql-ws's own client plays the well-behaved ones.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import {
   ASK_SUBSCRIPTION,
   closed,
@@ -62,6 +63,12 @@ describe('graphql-ws connection rules', () => {
       expect(code).toBe(4403);
       expect(reason).toMatch(/^Forbidden/);
     }
+  });
+
+  it('closes with 4406 when a client does not ask for the graphql-transport-ws subprotocol', async () => {
+    const plain = new WebSocket(h.wsUrl);
+    const closing = closed(plain);
+    expect(await closing).toMatchObject({ code: 4406 });
   });
 
   it('closes with 4401 when a client subscribes before its connection is acknowledged', async () => {
