@@ -89,14 +89,21 @@ function toError(reason: unknown): Error {
   return reason instanceof Error ? reason : new Error(String(reason));
 }
 
-/** A loader whose batch function runs one call per distinct key, `limit`ing how many run at once. */
+/**
+ * A loader whose batch function runs one call per distinct key, at most `concurrency` at once.
+ * The limiter is made on the first batch, so a request pays only for the endpoints it uses.
+ */
 function perKeyLoader<K, V>(
-  limit: LimitFunction,
+  concurrency: number,
   cacheKey: (key: K) => string,
   load: (key: K) => Promise<V>,
 ): DataLoader<K, V, string> {
+  let limit: LimitFunction | undefined;
   return new DataLoader<K, V, string>(
-    (keys) => Promise.all(keys.map((key) => limit(() => load(key)).catch(toError))),
+    (keys) => {
+      const run = (limit ??= pLimit(concurrency));
+      return Promise.all(keys.map((key) => run(() => load(key)).catch(toError)));
+    },
     { cacheKeyFn: cacheKey },
   );
 }
@@ -106,10 +113,9 @@ export function createLoaders(options: LoaderOptions): Loaders {
   const concurrency = options.concurrency ?? 8;
   const window = options.eventsFilterWindow ?? 1000;
   const call = signal ? { signal } : {};
-  const limiter = () => pLimit(concurrency);
 
   const rawEvents = perKeyLoader<{ user: string; limit: number; since: Date | null; until: Date | null }, SynvoEvent[]>(
-    limiter(),
+    concurrency,
     (k) => JSON.stringify([k.user, k.limit, iso(k.since), iso(k.until)]),
     (k) =>
       synvo.getEvents(
@@ -120,13 +126,13 @@ export function createLoaders(options: LoaderOptions): Loaders {
   );
 
   const fileList = perKeyLoader<string, SynvoFileEntry[]>(
-    limiter(),
+    concurrency,
     (user) => user,
     (user) => synvo.listFiles(user, { path: '/', recursive: true }, call),
   );
 
   return {
-    profile: perKeyLoader(limiter(), (user) => user, (user) => synvo.getProfile(user, call)),
+    profile: perKeyLoader(concurrency, (user) => user, (user) => synvo.getProfile(user, call)),
 
     // Synvo has no type filter: with `types`, fetch the widest window and filter here, keeping the
     // most recent `limit` (upstream order is chronological).
@@ -152,7 +158,7 @@ export function createLoaders(options: LoaderOptions): Loaders {
     ),
 
     biography: perKeyLoader(
-      limiter(),
+      concurrency,
       (k) => JSON.stringify([k.user, k.format, k.style, sorted(k.excludeCategories)]),
       (k) => {
         const exclude = sorted(k.excludeCategories);
@@ -161,7 +167,7 @@ export function createLoaders(options: LoaderOptions): Loaders {
     ),
 
     memories: perKeyLoader(
-      limiter(),
+      concurrency,
       (k) => JSON.stringify([k.user, k.query, k.limit, sorted(k.categories)]),
       async (k) => {
         const categories = sorted(k.categories);
@@ -175,7 +181,7 @@ export function createLoaders(options: LoaderOptions): Loaders {
     ),
 
     searchFiles: perKeyLoader(
-      limiter(),
+      concurrency,
       (k) => JSON.stringify([k.user, k.text]),
       (k) => synvo.searchFiles(k.user, k.text, call),
     ),
@@ -198,7 +204,7 @@ export function createLoaders(options: LoaderOptions): Loaders {
     ),
 
     ask: perKeyLoader(
-      limiter(),
+      concurrency,
       (k) => JSON.stringify([k.user, k.text]),
       (k) => synvo.ask(k.user, k.text, call),
     ),
