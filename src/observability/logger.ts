@@ -120,7 +120,7 @@ export interface CreateLoggerOptions {
   production?: boolean;
   /** Where lines go (tests pass a stream to capture them). @default stdout */
   destination?: DestinationStream;
-  /** Fixed fields on every line. @default { service: 'memgate' } */
+  /** Fixed fields on every line (`service` is left to upstream fields). @default { name: 'memgate' } */
   base?: Record<string, unknown>;
 }
 
@@ -130,7 +130,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const errSerializer = createErrorSerializer(options.production ?? false);
   const pinoOptions: LoggerOptions = {
     level: options.level ?? 'info',
-    base: options.base ?? { service: 'memgate' },
+    base: options.base ?? { name: 'memgate' },
     redact: { paths: [...REDACT_PATHS], censor: REDACTED },
     serializers: { err: errSerializer, error: errSerializer },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -148,12 +148,26 @@ export interface YogaLoggerAdapter {
   error: (...args: unknown[]) => void;
 }
 
-/** Routes yoga's own log calls (e.g. the original of a masked error) through pino. */
+/** An upstream failure (it has its own `upstream call failed` line from the clients' onCall). */
+function isUpstreamFailure(error: unknown): boolean {
+  const e = error as { service?: unknown; endpoint?: unknown; originalError?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (typeof e.service === 'string' && typeof e.endpoint === 'string') return true;
+  return e.originalError !== undefined && isUpstreamFailure(e.originalError);
+}
+
+/**
+ * Routes yoga's own log calls through pino. yoga logs the original of every error it masks or
+ * maps: an unexpected one is an `error` line; an upstream failure, already logged as a warning
+ * when the call ended, only at `debug`.
+ */
 export function toYogaLogger(logger: Logger): YogaLoggerAdapter {
   const forward = (level: 'debug' | 'info' | 'warn' | 'error') => (...args: unknown[]) => {
     const [first, ...rest] = args;
     if (first instanceof Error || (typeof first === 'object' && first !== null && 'message' in first)) {
-      logger[level]({ err: first }, rest.length ? rest.map(String).join(' ') : 'yoga');
+      const upstream = isUpstreamFailure(first);
+      const message = rest.length ? rest.map(String).join(' ') : upstream ? 'upstream error mapped' : 'unexpected error (masked in the response)';
+      logger[upstream && level === 'error' ? 'debug' : level]({ err: first }, message);
     } else {
       logger[level]([first, ...rest].map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
     }

@@ -131,7 +131,14 @@ export function createProduction(config: Readonly<Config>, options: ProductionOp
     tracing.onUpstreamCall(info);
     if (info.errorCode && info.errorCode !== 'NOT_FOUND') {
       logger.warn(
-        { service: info.service, endpoint: info.endpoint, status: info.status, code: info.errorCode, attempts: info.attempts, durationMs: info.durationMs },
+        {
+          service: info.service,
+          endpoint: info.endpoint,
+          status: info.status,
+          code: info.errorCode,
+          attempts: info.attempts,
+          durationMs: Math.round(info.durationMs),
+        },
         'upstream call failed',
       );
     }
