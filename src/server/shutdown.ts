@@ -149,6 +149,7 @@ export function endOnAbort<T>(
 }
 
 export interface GracefulShutdownOptions {
+  /** The shutdown state (from `createShutdown`) whose `begin()` ends the subscriptions. */
   shutdown: Shutdown;
 }
 

@@ -11,6 +11,7 @@ import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { GatewayMetrics } from '../observability/metrics.js';
 
 export interface MetricsPluginOptions {
+  /** The registry and metrics to feed and serve (from `createMetrics`). */
   metrics: GatewayMetrics;
   /** Path of the scrape endpoint. @default '/metrics' */
   path?: string;

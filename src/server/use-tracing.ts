@@ -9,6 +9,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { GatewayTracing } from '../observability/tracing.js';
 
 export interface TracingPluginOptions {
+  /** From `createTracing`; when it is off the plugin does nothing. */
   tracing: GatewayTracing;
 }
 
