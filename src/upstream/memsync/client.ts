@@ -104,8 +104,8 @@ export function createMemSyncClient(config: UpstreamClientConfig): MemSyncClient
             rerank: query.rerank,
             include_bio: query.includeBio,
           },
-          // A read-only search: retried like a GET.
-          retry: 'safe',
+          // A POST is replayed only when it provably never reached MemSync (issue 4's rule), even a read-only one.
+          retry: 'unsent',
           acceptStatuses: [404],
           signal: opts?.signal,
         },

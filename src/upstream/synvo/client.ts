@@ -224,13 +224,13 @@ export function createSynvoClient(config: UpstreamClientConfig): SynvoClient {
     async searchFiles(user, query, opts): Promise<SynvoFileHit[]> {
       checkUser('search', user);
       if (typeof query !== 'string' || query.trim() === '') throw rejectInput('search', 'query must not be empty');
-      // A read-only search: retried like a GET.
+      // A POST is replayed only when it provably never reached Synvo (issue 4's rule), even a read-only one.
       const req: UpstreamRequest = {
         endpoint: 'search',
         method: 'POST',
         path: '/ai/search',
         form: new URLSearchParams({ message: query, sub_user_name: user }),
-        retry: 'safe',
+        retry: 'unsent',
         signal: opts?.signal,
       };
       return transport.requestJson(req, (res) => readSearch(res.body));

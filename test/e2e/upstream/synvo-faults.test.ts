@@ -97,13 +97,21 @@ describe('Synvo client under the emulator faults', () => {
     expect(count(emu, 'fileList')).toBe(3);
   });
 
-  it('maps a truncated body to UPSTREAM_UNAVAILABLE and succeeds when the retry is whole', async () => {
-    emu.controls.addFault({ route: 'search', kind: 'truncate' });
-    expect(await rejection(synvo.searchFiles('default', 'report'))).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+  it('maps a truncated body to UPSTREAM_UNAVAILABLE and succeeds when the GET retry is whole', async () => {
+    emu.controls.addFault({ route: 'fileList', kind: 'truncate' });
+    expect(await rejection(synvo.listFiles('default'))).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
     emu.controls.reset();
+    emu.controls.addFault({ route: 'fileList', kind: 'truncate', times: 1 });
+    expect((await synvo.listFiles('default')).length).toBeGreaterThan(0);
+    expect(count(emu, 'fileList')).toBe(2);
+  });
+
+  it('does not replay a search POST that reached Synvo, even a read-only one', async () => {
+    // A client of its own, so this failure does not count towards the shared client's breaker.
+    const client = h.synvo(emu.url, { maxAttempts: 3 });
     emu.controls.addFault({ route: 'search', kind: 'truncate', times: 1 });
-    expect((await synvo.searchFiles('default', 'report')).length).toBeGreaterThan(0);
-    expect(count(emu, 'search')).toBe(2);
+    expect(await rejection(client.searchFiles('default', 'report'))).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    expect(count(emu, 'search')).toBe(1);
   });
 
   it('passes the body of a 4xx through as UPSTREAM_REJECTED with the upstream code, not retried', async () => {
