@@ -143,7 +143,10 @@ export function useLimits(options: LimitsOptions = {}): Plugin {
       if (length !== null && Number(length) > maxBodyBytes) {
         throw limitError('REQUEST_ENTITY_TOO_LARGE', `Request body larger than ${maxBodyBytes} bytes`, maxBodyBytes);
       }
-      if (requestParser && request.body) {
+      // A declared length within the limit bounds the body already (the HTTP parser reads no more
+      // than Content-Length bytes): only a body of unknown length is counted as it streams. Wrapping
+      // every body cost about 9 % of the CPU under load (bench/, BENCHMARKS.md).
+      if (requestParser && request.body && (length === null || !/^\d+$/.test(length))) {
         const parse = requestParser;
         setRequestParser((req) => parse(limitBody(req, maxBodyBytes)));
       }
