@@ -1,6 +1,7 @@
 /**
  * Contender (2): memgate as `npm start` runs it in production (createApp(loadConfig(env))), on the
- * bench's emulators, with a service key for the load generator and logs off.
+ * bench's emulators, with a service key for the load generator (its rate limit raised out of the
+ * way) and logs off. Everything else is the production default, including the per-user read cache.
  */
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -19,6 +20,8 @@ await serveChild(async () => {
     MEMSYNC_API_KEY: process.env.BENCH_MEMSYNC_KEY ?? 'memsync-dev-key',
     MEMGATE_SERVICE_KEYS: BENCH_SERVICE_KEY,
     MEMGATE_JWT_SECRET: 'bench-jwt-secret-0123456789',
+    // The load generator is one service key: its budget must not end the run (the check still runs).
+    MEMGATE_RATE_LIMIT_SERVICE_PER_MINUTE: '1000000000',
   });
   const app = await createApp(config);
   const { url } = await app.start();
