@@ -105,9 +105,16 @@ export function closed(socket: WebSocket): Promise<{ code: number; reason: strin
   return new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
 }
 
-/** The next JSON message a raw socket receives. */
+/** The next JSON message a raw socket receives; rejects if the socket closes first. */
 export function nextMessage(socket: WebSocket): Promise<Record<string, unknown>> {
-  return new Promise((resolve) => socket.once('message', (data) => resolve(JSON.parse(String(data)) as Record<string, unknown>)));
+  return new Promise((resolve, reject) => {
+    const onClose = (code: number, reason: Buffer) => reject(new Error(`socket closed (${code} ${reason.toString()}) before a message`));
+    socket.once('close', onClose);
+    socket.once('message', (data) => {
+      socket.off('close', onClose);
+      resolve(JSON.parse(String(data)) as Record<string, unknown>);
+    });
+  });
 }
 
 /** Polls `probe` until it returns true (no wall-clock assertions: the test timeout bounds it). */

@@ -24,7 +24,9 @@ let h: Harness;
 
 beforeAll(async () => {
   h = await startHarness({
-    streaming: { ws: { connectionInitWaitTimeoutMs: 150, keepAliveMs: 100, maxOperationsPerSocket: 2, maxPayloadBytes: 4096 } },
+    // Pings every 500 ms: quick enough for the dead-peer test, slow enough that a busy (2-core)
+    // machine never makes a live test client look dead.
+    streaming: { ws: { connectionInitWaitTimeoutMs: 150, keepAliveMs: 500, maxOperationsPerSocket: 2, maxPayloadBytes: 4096 } },
   });
 });
 afterAll(async () => {
