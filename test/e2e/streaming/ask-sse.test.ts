@@ -97,7 +97,7 @@ describe('Subscription.ask over SSE', () => {
     expect(payloads[1]?.errors).toMatchObject([{ extensions: { code: 'UPSTREAM_TIMEOUT', service: 'synvo' } }]);
     // Between the one token and the timeout error, the stream was kept alive by several heartbeats.
     const during = read.comments.filter((c) => c.afterEvents === 1);
-    expect(during.length).toBeGreaterThanOrEqual(5);
+    expect(during.length).toBeGreaterThanOrEqual(3);
     await eventually(() => h.synvo.controls.calls().openStreams === 0);
   });
 
