@@ -27,6 +27,20 @@ type Documents = {
     "\n  query SearchFiles($name: String!, $query: String!) { user(name: $name) { searchFiles(query: $query) { id name } } }\n": typeof types.SearchFilesDocument,
     "\n  query File($name: String!, $id: ID!) { user(name: $name) { file(id: $id) { id name status size } } }\n": typeof types.FileDocument,
     "\n  query Ask($name: String!, $question: String!) { user(name: $name) { ask(question: $question) { text messageId } } }\n": typeof types.AskDocument,
+    "\n  mutation WritesUpload($file: File!, $user: String, $path: String) {\n    uploadFile(file: $file, user: $user, path: $path) { id name path renamed size mimeType uploadedAt }\n  }\n": typeof types.WritesUploadDocument,
+    "\n  mutation WritesDeleteFile($id: ID!, $user: String) { deleteFile(id: $id, user: $user) }\n": typeof types.WritesDeleteFileDocument,
+    "\n  mutation WritesStoreMemories($messages: [MessageInput!]!, $user: String) {\n    storeMemories(messages: $messages, user: $user) { count categories memories { text categories } }\n  }\n": typeof types.WritesStoreMemoriesDocument,
+    "\n  mutation WritesRefreshBiography($user: String) {\n    refreshBiography(user: $user, format: SHORT) {\n      __typename\n      ... on Biography { text format generatedAt }\n      ... on BiographyNotReady { suggestion }\n    }\n  }\n": typeof types.WritesRefreshBiographyDocument,
+    "\n  subscription WritesFileStatus($id: ID!, $user: String) { fileStatus(id: $id, user: $user) { id name status } }\n": typeof types.WritesFileStatusDocument,
+    "\n  subscription WritesEvents($user: String) { events(user: $user) { type content happenedAt } }\n": typeof types.WritesEventsDocument,
+    "\n  query WritesProfile($user: String!) { user(name: $user) { profile { contactInfo { city } work { company } } } }\n": typeof types.WritesProfileDocument,
+    "\n  query WritesEventsList($user: String!) { user(name: $user) { events(limit: 50) { content } } }\n": typeof types.WritesEventsListDocument,
+    "\n  query WritesSearchFiles($user: String!, $q: String!) { user(name: $user) { searchFiles(query: $q) { id name } } }\n": typeof types.WritesSearchFilesDocument,
+    "\n  query WritesAsk($user: String!, $q: String!) { user(name: $user) { ask(question: $q) { text } } }\n": typeof types.WritesAskDocument,
+    "\n  query WritesFile($user: String!, $id: ID!) { user(name: $user) { file(id: $id) { id name status size } } }\n": typeof types.WritesFileDocument,
+    "\n  query WritesBiography($user: String!) {\n    user(name: $user) {\n      biography(format: SHORT) {\n        __typename\n        ... on Biography { text sourceMemories generatedAt }\n        ... on BiographyNotReady { currentMemoryCount }\n      }\n    }\n  }\n": typeof types.WritesBiographyDocument,
+    "\n  query WritesMemories($user: String!, $q: String!) { user(name: $user) { memories(query: $q, limit: 20) { text } } }\n": typeof types.WritesMemoriesDocument,
+    "\n  query WritesViewerProfile { viewer { profile { contactInfo { city } } } }\n": typeof types.WritesViewerProfileDocument,
 };
 const documents: Documents = {
     "\n  query FullView($name: String!) {\n    user(name: $name) {\n      name\n      profile {\n        basicInfo { name age languageSpoken }\n        education { school degree major }\n        work { company title workSkills }\n        interest { books sports }\n        psychological { values motivations }\n        attributes { category subtopic values }\n      }\n      events(limit: 10) { type content happenedAt mentionedAt time }\n      biography(format: SHORT) {\n        __typename\n        ... on Biography { text format style wordCount keyThemes categoriesIncluded generatedAt }\n        ... on BiographyNotReady { suggestion currentMemoryCount }\n      }\n      memories(query: \"study work\", limit: 5) { id text categories type createdAt }\n      searchFiles(query: \"neural networks\") { id name path mimeType createdAt }\n      file(id: \"f_default_wellfest\") { id name path status size createdAt }\n      ask(question: \"Where do I study?\") { text messageId sessionId createdAt }\n    }\n  }\n": types.FullViewDocument,
@@ -42,6 +56,20 @@ const documents: Documents = {
     "\n  query SearchFiles($name: String!, $query: String!) { user(name: $name) { searchFiles(query: $query) { id name } } }\n": types.SearchFilesDocument,
     "\n  query File($name: String!, $id: ID!) { user(name: $name) { file(id: $id) { id name status size } } }\n": types.FileDocument,
     "\n  query Ask($name: String!, $question: String!) { user(name: $name) { ask(question: $question) { text messageId } } }\n": types.AskDocument,
+    "\n  mutation WritesUpload($file: File!, $user: String, $path: String) {\n    uploadFile(file: $file, user: $user, path: $path) { id name path renamed size mimeType uploadedAt }\n  }\n": types.WritesUploadDocument,
+    "\n  mutation WritesDeleteFile($id: ID!, $user: String) { deleteFile(id: $id, user: $user) }\n": types.WritesDeleteFileDocument,
+    "\n  mutation WritesStoreMemories($messages: [MessageInput!]!, $user: String) {\n    storeMemories(messages: $messages, user: $user) { count categories memories { text categories } }\n  }\n": types.WritesStoreMemoriesDocument,
+    "\n  mutation WritesRefreshBiography($user: String) {\n    refreshBiography(user: $user, format: SHORT) {\n      __typename\n      ... on Biography { text format generatedAt }\n      ... on BiographyNotReady { suggestion }\n    }\n  }\n": types.WritesRefreshBiographyDocument,
+    "\n  subscription WritesFileStatus($id: ID!, $user: String) { fileStatus(id: $id, user: $user) { id name status } }\n": types.WritesFileStatusDocument,
+    "\n  subscription WritesEvents($user: String) { events(user: $user) { type content happenedAt } }\n": types.WritesEventsDocument,
+    "\n  query WritesProfile($user: String!) { user(name: $user) { profile { contactInfo { city } work { company } } } }\n": types.WritesProfileDocument,
+    "\n  query WritesEventsList($user: String!) { user(name: $user) { events(limit: 50) { content } } }\n": types.WritesEventsListDocument,
+    "\n  query WritesSearchFiles($user: String!, $q: String!) { user(name: $user) { searchFiles(query: $q) { id name } } }\n": types.WritesSearchFilesDocument,
+    "\n  query WritesAsk($user: String!, $q: String!) { user(name: $user) { ask(question: $q) { text } } }\n": types.WritesAskDocument,
+    "\n  query WritesFile($user: String!, $id: ID!) { user(name: $user) { file(id: $id) { id name status size } } }\n": types.WritesFileDocument,
+    "\n  query WritesBiography($user: String!) {\n    user(name: $user) {\n      biography(format: SHORT) {\n        __typename\n        ... on Biography { text sourceMemories generatedAt }\n        ... on BiographyNotReady { currentMemoryCount }\n      }\n    }\n  }\n": types.WritesBiographyDocument,
+    "\n  query WritesMemories($user: String!, $q: String!) { user(name: $user) { memories(query: $q, limit: 20) { text } } }\n": types.WritesMemoriesDocument,
+    "\n  query WritesViewerProfile { viewer { profile { contactInfo { city } } } }\n": types.WritesViewerProfileDocument,
 };
 
 /**
@@ -110,6 +138,62 @@ export function graphql(source: "\n  query File($name: String!, $id: ID!) { user
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Ask($name: String!, $question: String!) { user(name: $name) { ask(question: $question) { text messageId } } }\n"): (typeof documents)["\n  query Ask($name: String!, $question: String!) { user(name: $name) { ask(question: $question) { text messageId } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WritesUpload($file: File!, $user: String, $path: String) {\n    uploadFile(file: $file, user: $user, path: $path) { id name path renamed size mimeType uploadedAt }\n  }\n"): (typeof documents)["\n  mutation WritesUpload($file: File!, $user: String, $path: String) {\n    uploadFile(file: $file, user: $user, path: $path) { id name path renamed size mimeType uploadedAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WritesDeleteFile($id: ID!, $user: String) { deleteFile(id: $id, user: $user) }\n"): (typeof documents)["\n  mutation WritesDeleteFile($id: ID!, $user: String) { deleteFile(id: $id, user: $user) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WritesStoreMemories($messages: [MessageInput!]!, $user: String) {\n    storeMemories(messages: $messages, user: $user) { count categories memories { text categories } }\n  }\n"): (typeof documents)["\n  mutation WritesStoreMemories($messages: [MessageInput!]!, $user: String) {\n    storeMemories(messages: $messages, user: $user) { count categories memories { text categories } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WritesRefreshBiography($user: String) {\n    refreshBiography(user: $user, format: SHORT) {\n      __typename\n      ... on Biography { text format generatedAt }\n      ... on BiographyNotReady { suggestion }\n    }\n  }\n"): (typeof documents)["\n  mutation WritesRefreshBiography($user: String) {\n    refreshBiography(user: $user, format: SHORT) {\n      __typename\n      ... on Biography { text format generatedAt }\n      ... on BiographyNotReady { suggestion }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription WritesFileStatus($id: ID!, $user: String) { fileStatus(id: $id, user: $user) { id name status } }\n"): (typeof documents)["\n  subscription WritesFileStatus($id: ID!, $user: String) { fileStatus(id: $id, user: $user) { id name status } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription WritesEvents($user: String) { events(user: $user) { type content happenedAt } }\n"): (typeof documents)["\n  subscription WritesEvents($user: String) { events(user: $user) { type content happenedAt } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WritesProfile($user: String!) { user(name: $user) { profile { contactInfo { city } work { company } } } }\n"): (typeof documents)["\n  query WritesProfile($user: String!) { user(name: $user) { profile { contactInfo { city } work { company } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WritesEventsList($user: String!) { user(name: $user) { events(limit: 50) { content } } }\n"): (typeof documents)["\n  query WritesEventsList($user: String!) { user(name: $user) { events(limit: 50) { content } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WritesSearchFiles($user: String!, $q: String!) { user(name: $user) { searchFiles(query: $q) { id name } } }\n"): (typeof documents)["\n  query WritesSearchFiles($user: String!, $q: String!) { user(name: $user) { searchFiles(query: $q) { id name } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WritesAsk($user: String!, $q: String!) { user(name: $user) { ask(question: $q) { text } } }\n"): (typeof documents)["\n  query WritesAsk($user: String!, $q: String!) { user(name: $user) { ask(question: $q) { text } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WritesFile($user: String!, $id: ID!) { user(name: $user) { file(id: $id) { id name status size } } }\n"): (typeof documents)["\n  query WritesFile($user: String!, $id: ID!) { user(name: $user) { file(id: $id) { id name status size } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WritesBiography($user: String!) {\n    user(name: $user) {\n      biography(format: SHORT) {\n        __typename\n        ... on Biography { text sourceMemories generatedAt }\n        ... on BiographyNotReady { currentMemoryCount }\n      }\n    }\n  }\n"): (typeof documents)["\n  query WritesBiography($user: String!) {\n    user(name: $user) {\n      biography(format: SHORT) {\n        __typename\n        ... on Biography { text sourceMemories generatedAt }\n        ... on BiographyNotReady { currentMemoryCount }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WritesMemories($user: String!, $q: String!) { user(name: $user) { memories(query: $q, limit: 20) { text } } }\n"): (typeof documents)["\n  query WritesMemories($user: String!, $q: String!) { user(name: $user) { memories(query: $q, limit: 20) { text } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WritesViewerProfile { viewer { profile { contactInfo { city } } } }\n"): (typeof documents)["\n  query WritesViewerProfile { viewer { profile { contactInfo { city } } } }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

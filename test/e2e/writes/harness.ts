@@ -4,6 +4,7 @@
  * over `ws` for subscriptions. Each harness uses its own Redis key prefix.
  */
 import { randomUUID } from 'node:crypto';
+import { print, type DocumentNode } from 'graphql';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import { SignJWT } from 'jose';
 import { Redis } from 'ioredis';
@@ -22,6 +23,10 @@ export const MEMSYNC_KEY = 'sk-memsync-CANARY-writes-5d7e';
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 export const asService = { 'x-api-key': SERVICE_KEY } as const;
 
+/** A typed document (test/gql, from operations.ts) or, for the odd ad-hoc query, a string. */
+export type Operation = DocumentNode | string;
+const source = (operation: Operation) => (typeof operation === 'string' ? operation : print(operation));
+
 export interface GraphResult {
   status: number;
   text: string;
@@ -33,7 +38,7 @@ export interface Instance {
   app: App;
   url: string;
   wsUrl: string;
-  post(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphResult>;
+  post(query: Operation, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphResult>;
   /** A GraphQL multipart request (operations, map, then the file part). */
   multipart(parts: { operations: unknown; map?: unknown; files?: Record<string, File> }, headers?: Record<string, string>): Promise<GraphResult>;
   /** A graphql-ws client with the service key (or `connectionParams`). */
@@ -114,7 +119,7 @@ export async function startWritesHarness(options: WritesHarnessOptions = {}): Pr
             method: 'POST',
             dispatcher: agent,
             headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
-            body: JSON.stringify({ query, variables }),
+            body: JSON.stringify({ query: source(query), variables }),
           }),
         );
       },
@@ -164,7 +169,7 @@ export async function startWritesHarness(options: WritesHarnessOptions = {}): Pr
 }
 
 /** Collects a subscription's results until it completes (or `limit` results arrived). */
-export function subscribe<T = unknown>(client: WsClient, query: string, variables: Record<string, unknown>, limit = 50): {
+export function subscribe<T = unknown>(client: WsClient, query: Operation, variables: Record<string, unknown>, limit = 50): {
   results: Promise<Array<{ data?: T; errors?: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }> }>>;
   started: Promise<void>;
 } {
@@ -172,7 +177,7 @@ export function subscribe<T = unknown>(client: WsClient, query: string, variable
   let markStarted!: () => void;
   const started = new Promise<void>((resolve) => (markStarted = resolve));
   const done = (async () => {
-    const iterator = client.iterate<T>({ query, variables });
+    const iterator = client.iterate<T>({ query: source(query), variables });
     markStarted();
     try {
       for await (const result of iterator) {

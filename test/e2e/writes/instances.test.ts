@@ -3,13 +3,12 @@
  * and a file uploaded through instance A produces fileStatus and events on a subscriber of
  * instance B while Synvo is polled by one instance only.
  */
+import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWritesHarness, subscribe, textFile, type Instance, type WritesHarness } from './harness.js';
+import { BiographyDocument, EventsSubscriptionDocument, FileStatusDocument, ProfileDocument, StoreMemoriesDocument, UploadDocument } from './operations.js';
 
-const UPLOAD = `mutation Upload($file: File!, $user: String) { uploadFile(file: $file, user: $user) { id } }`;
-const FILE_STATUS = `subscription FileStatus($id: ID!, $user: String) { fileStatus(id: $id, user: $user) { id status } }`;
-const EVENTS = `subscription Events($user: String) { events(user: $user) { content } }`;
-const PROFILE = `query Profile($user: String!) { user(name: $user) { profile { contactInfo { city } } } }`;
+const UPLOAD = print(UploadDocument);
 
 let h: WritesHarness;
 let a: Instance;
@@ -26,21 +25,21 @@ afterAll(async () => {
 
 describe('two gateway instances on one Redis', () => {
   it('share the read cache: a read on A makes the same read on B a cache hit, for that user only', async () => {
-    await a.post(PROFILE, { user: 'default' });
-    const onB = await b.post(PROFILE, { user: 'default' });
+    await a.post(ProfileDocument, { user: 'default' });
+    const onB = await b.post(ProfileDocument, { user: 'default' });
     expect(onB.json.data.user.profile).not.toBeNull();
     expect(h.calls('synvo', 'profile', 'default')).toBe(1);
-    await b.post(PROFILE, { user: 'alex' });
+    await b.post(ProfileDocument, { user: 'alex' });
     expect(h.calls('synvo', 'profile', 'alex')).toBe(1);
   });
 
   it('deliver a file uploaded through A to fileStatus and events subscribers of B, polled by one instance', async () => {
     const user = 'roamer';
-    const before = await b.post(PROFILE, { user });
+    const before = await b.post(ProfileDocument, { user });
     expect(before.json.data.user.profile).toBeNull();
 
     const ws = b.ws();
-    const events = subscribe<{ events: { content: string } }>(ws, EVENTS, { user }, 2);
+    const events = subscribe<{ events: { content: string } }>(ws, EventsSubscriptionDocument, { user }, 2);
     await events.started;
     await new Promise((r) => setTimeout(r, 100));
 
@@ -50,9 +49,9 @@ describe('two gateway instances on one Redis', () => {
       files: { '0': textFile('move.txt', 'City: Osaka\nI moved to Osaka on 2025-06-01.\n') },
     });
     const id = res.json.data.uploadFile.id as string;
-    const statuses = await subscribe<{ fileStatus: { id: string; status: string } }>(ws, FILE_STATUS, { id, user }).results;
+    const statuses = await subscribe<{ fileStatus: { id: string; name: string; status: string } }>(ws, FileStatusDocument, { id, user }).results;
     expect(statuses.every((r) => r.errors === undefined)).toBe(true);
-    expect(statuses.at(-1)!.data!.fileStatus).toEqual({ id, status: 'COMPLETED' });
+    expect(statuses.at(-1)!.data!.fileStatus).toEqual({ id, name: 'move.txt', status: 'COMPLETED' });
     expect((await events.results).map((r) => r.data!.events.content).sort()).toEqual(['I moved to Osaka on 2025-06-01.', 'User uploaded move.txt.']);
 
     // One poller: every status poll Synvo saw came from one instance (the lease holder), none from the other.
@@ -63,19 +62,21 @@ describe('two gateway instances on one Redis', () => {
     expect(Math.min(byA, byB)).toBe(0);
 
     // A invalidated the shared cache: B's next read sees the file.
-    const after = await b.post(PROFILE, { user });
-    expect(after.json.data.user.profile).toEqual({ contactInfo: { city: 'Osaka' } });
+    const after = await b.post(ProfileDocument, { user });
+    expect(after.json.data.user.profile).toEqual({ contactInfo: { city: 'Osaka' }, work: null });
     expect(h.calls('synvo', 'profile', user)).toBe(2);
   });
 
   it('invalidate across instances: memories stored through B refresh the biography cached by A', async () => {
-    const BIO = `query { user(name: "default") { biography { __typename } } }`;
-    await a.post(BIO);
-    await a.post(BIO);
+    await a.post(BiographyDocument, { user: 'default' });
+    await a.post(BiographyDocument, { user: 'default' });
     expect(h.calls('memsync', 'bio', 'default')).toBe(1);
-    const stored = await b.post(`mutation { storeMemories(user: "default", messages: [{ role: USER, content: "I adopted a rescue dog called Miso last week and I walk her every morning." }]) { count } }`);
+    const stored = await b.post(StoreMemoriesDocument, {
+      user: 'default',
+      messages: [{ role: 'USER', content: 'I adopted a rescue dog called Miso last week and I walk her every morning.' }],
+    });
     expect(stored.json.data.storeMemories.count).toBe(1);
-    await a.post(BIO);
+    await a.post(BiographyDocument, { user: 'default' });
     expect(h.calls('memsync', 'bio', 'default')).toBe(2);
   });
 });

@@ -5,19 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWritesHarness, type Instance, type WritesHarness } from './harness.js';
+import { BiographyDocument, MemoriesDocument, RefreshBiographyDocument, StoreMemoriesDocument } from './operations.js';
 
-const STORE = `mutation Store($messages: [MessageInput!]!, $user: String) {
-  storeMemories(messages: $messages, user: $user) { count categories memories { text categories } }
-}`;
-const BIO = `query Bio($user: String!) {
-  user(name: $user) {
-    biography { __typename ... on Biography { text sourceMemories } ... on BiographyNotReady { currentMemoryCount } }
-  }
-}`;
-const MEMORIES = `query Memories($user: String!, $q: String!) { user(name: $user) { memories(query: $q, limit: 20) { text } } }`;
-const REFRESH = `mutation Refresh($user: String) {
-  refreshBiography(user: $user, format: SHORT) { __typename ... on Biography { text format generatedAt } ... on BiographyNotReady { suggestion } }
-}`;
+const STORE = StoreMemoriesDocument;
+const BIO = BiographyDocument;
+const MEMORIES = MemoriesDocument;
+const REFRESH = RefreshBiographyDocument;
 
 const MESSAGES = [
   'I work as a senior software engineer at Initech, building payment systems for banks across Europe.',
@@ -91,7 +84,7 @@ describe('refreshBiography', () => {
     expect(first.json.data.refreshBiography).toMatchObject({ __typename: 'Biography', format: 'SHORT' });
     const calls = h.calls('memsync', 'bio', 'alex');
 
-    const read = await gw.post(`query { user(name: "alex") { biography(format: SHORT) { ... on Biography { generatedAt } } } }`);
+    const read = await gw.post(BIO, { user: 'alex' });
     expect(read.json.data.user.biography.generatedAt).toBe(first.json.data.refreshBiography.generatedAt);
     expect(h.calls('memsync', 'bio', 'alex')).toBe(calls);
 

@@ -3,20 +3,23 @@
  * the user's profile, events, file search and answers reflect the file; cached reads make no
  * upstream call until a write invalidates them.
  */
+import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWritesHarness, subscribe, SYNVO_KEY, textFile, type Instance, type WritesHarness } from './harness.js';
+import {
+  AskDocument, DeleteFileDocument, EventsDocument, EventsSubscriptionDocument, FileDocument, FileStatusDocument, ProfileDocument,
+  SearchFilesDocument, UploadDocument, ViewerProfileDocument,
+} from './operations.js';
 
-const UPLOAD = `mutation Upload($file: File!, $user: String, $path: String) {
-  uploadFile(file: $file, user: $user, path: $path) { id name path renamed size mimeType uploadedAt }
-}`;
-const FILE_STATUS = `subscription FileStatus($id: ID!, $user: String) { fileStatus(id: $id, user: $user) { id name status } }`;
-const EVENTS = `subscription Events($user: String) { events(user: $user) { type content happenedAt } }`;
-const PROFILE = `query Profile($user: String!) { user(name: $user) { profile { contactInfo { city } work { company } } } }`;
-const EVENTS_QUERY = `query Events($user: String!) { user(name: $user) { events(limit: 50) { content } } }`;
-const SEARCH = `query Search($user: String!, $q: String!) { user(name: $user) { searchFiles(query: $q) { id name } } }`;
-const ASK = `query Ask($user: String!, $q: String!) { user(name: $user) { ask(question: $q) { text } } }`;
-const FILES = `query Files($user: String!, $id: ID!) { user(name: $user) { file(id: $id) { id name status } } }`;
-const DELETE = `mutation Delete($id: ID!, $user: String) { deleteFile(id: $id, user: $user) }`;
+const UPLOAD = print(UploadDocument);
+const FILE_STATUS = FileStatusDocument;
+const EVENTS = EventsSubscriptionDocument;
+const PROFILE = ProfileDocument;
+const EVENTS_QUERY = EventsDocument;
+const SEARCH = SearchFilesDocument;
+const ASK = AskDocument;
+const FILES = FileDocument;
+const DELETE = DeleteFileDocument;
 
 const NOTES = 'City: Lisbon\nCompany: Initech\nI joined the Lisbon jazz club on 2025-03-14.\n';
 
@@ -85,8 +88,8 @@ describe('uploadFile and live updates', () => {
 
     // A JWT caller reading its own data shares nothing with the service key's view of another user.
     const token = await h.jwt('newcomer');
-    await gw.post('{ viewer { profile { contactInfo { city } } } }', {}, { authorization: `Bearer ${token}` });
-    await gw.post('{ viewer { profile { contactInfo { city } } } }', {}, { authorization: `Bearer ${token}` });
+    await gw.post(ViewerProfileDocument, {}, { authorization: `Bearer ${token}` });
+    await gw.post(ViewerProfileDocument, {}, { authorization: `Bearer ${token}` });
     expect(h.calls('synvo', 'profile', 'newcomer')).toBe(1);
   });
 
@@ -122,7 +125,7 @@ describe('uploadFile and live updates', () => {
     const res = await upload(user, textFile('gone.txt', 'A note about gardening.'));
     const id = res.json.data.uploadFile.id as string;
     await subscribe(gw.ws(), FILE_STATUS, { id, user }).results;
-    expect((await gw.post(FILES, { user, id })).json.data.user.file).toEqual({ id, name: 'gone.txt', status: 'COMPLETED' });
+    expect((await gw.post(FILES, { user, id })).json.data.user.file).toMatchObject({ id, name: 'gone.txt', status: 'COMPLETED' });
     expect((await gw.post(SEARCH, { user, q: 'gardening' })).json.data.user.searchFiles).toHaveLength(1);
 
     const deleted = await gw.post(DELETE, { id, user });
@@ -139,7 +142,7 @@ describe('uploadFile and live updates', () => {
     expect(res.json.errors).toBeUndefined();
     const { id, size } = res.json.data.uploadFile;
     expect(size).toBe(text.length);
-    const listed = await gw.post(`query($user: String!, $id: ID!) { user(name: $user) { file(id: $id) { size } } }`, { user, id });
+    const listed = await gw.post(FILES, { user, id });
     expect(listed.json.data.user.file.size).toBe(text.length);
   });
 
