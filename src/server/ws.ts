@@ -5,7 +5,9 @@
  * one over HTTP or SSE.
  *
  * Credentials travel in the `connection_init` payload as `authorization` (`Bearer <JWT>`) or
- * `apiKey`. They are checked once at init (bad ones close the socket with 4403) and again for every
+ * `apiKey`. The ack's payload names the caller: `{ user, expiresAt }` for a JWT (so a front-end
+ * knows when to reconnect with a fresh token), `{ service: true }` for a service key. They are
+ * checked once at init (bad ones close the socket with 4403) and again for every
  * `subscribe`, exactly as an HTTP request's headers are, so an expired token cannot start anything.
  * The other close codes are graphql-ws's own: 4400 bad message, 4401 subscribe before ack, 4408 no
  * init in time, 4409 duplicate id, 4429 second init; 1009 for a message over `maxPayloadBytes`.
@@ -15,6 +17,7 @@ import { GraphQLError, type ExecutionArgs, type GraphQLFormattedError } from 'gr
 import { CloseCode, handleProtocols, makeServer, type ConnectionInitMessage, type Context as WsContext } from 'graphql-ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { Caller } from '../schema/context.js';
 import type { Credentials } from './auth.js';
 
 export interface GraphQLWsOptions {
@@ -46,7 +49,7 @@ export interface GraphQLWsServer {
 
 /** What graphql-ws needs from the credential checker: the same one HTTP requests use. */
 export interface WsAuthenticator {
-  authenticate(credentials: Credentials): Promise<unknown>;
+  authenticate(credentials: Credentials): Promise<Caller>;
 }
 
 /** What each graphql-ws context carries besides the protocol state. */
@@ -121,9 +124,12 @@ export function attachGraphQLWs<TServerContext extends AnyContext, TUserContext 
     connectionInitWaitTimeout: options.connectionInitWaitTimeoutMs ?? 3000,
     async onConnect(ctx) {
       try {
-        await authenticator.authenticate(credentialsOf(ctx.connectionParams));
+        const caller = await authenticator.authenticate(credentialsOf(ctx.connectionParams));
         controllersBySocket.set(ctx, new Map());
-        return true;
+        // Tells a front-end who it is and when to reconnect with a fresh token.
+        return caller.kind === 'user'
+          ? { user: caller.name, expiresAt: caller.expiresAt?.toISOString() ?? null }
+          : { service: true };
       } catch (error) {
         const message = error instanceof GraphQLError ? error.message : 'Forbidden';
         ctx.extra.socket.close(CloseCode.Forbidden, closeReason(`Forbidden: ${message}`));

@@ -40,14 +40,22 @@ beforeEach(() => {
 async function acknowledged(payload: Record<string, unknown>) {
   const socket = await h.rawSocket();
   socket.send(JSON.stringify({ type: 'connection_init', payload }));
-  expect(await nextMessage(socket)).toEqual({ type: 'connection_ack' });
+  expect(await nextMessage(socket)).toMatchObject({ type: 'connection_ack' });
   return socket;
 }
 
 describe('graphql-ws connection rules', () => {
-  it('acknowledges a connection_init carrying a valid JWT or service key', async () => {
-    await acknowledged({ authorization: `Bearer ${await h.token('default')}` });
-    await acknowledged({ apiKey: SERVICE_KEY });
+  it('acknowledges a valid JWT with its user and expiry, and a service key as a service', async () => {
+    const token = await h.token('default');
+    const exp = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).exp as number;
+    for (const [payload, ack] of [
+      [{ authorization: `Bearer ${token}` }, { user: 'default', expiresAt: new Date(exp * 1000).toISOString() }],
+      [{ apiKey: SERVICE_KEY }, { service: true }],
+    ] as const) {
+      const socket = await h.rawSocket();
+      socket.send(JSON.stringify({ type: 'connection_init', payload }));
+      expect(await nextMessage(socket)).toEqual({ type: 'connection_ack', payload: ack });
+    }
   });
 
   it('closes with 4403 when connection_init carries an unknown service key', async () => {
