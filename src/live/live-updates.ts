@@ -15,7 +15,11 @@ export interface LiveUpdatesOptions {
   pubsub: LivePubSub;
   /** Time between two status polls of a file. @default 1000 */
   pollIntervalMs?: number;
-  /** How long an instance's polling lease lasts unless renewed. @default max(3 x pollIntervalMs, 2000) */
+  /**
+   * How long an instance's polling lease lasts unless renewed (before every poll). Longer than a
+   * slow status call, so that no second instance starts polling meanwhile; also how long a crashed
+   * instance's files wait for another instance to take over. @default max(3 x pollIntervalMs, 10000)
+   */
   leaseTtlMs?: number;
   /** How long a file uploaded through the gateway is followed without any subscriber. @default 600000 */
   trackUploadsForMs?: number;
@@ -77,7 +81,7 @@ export function eventId(event: SynvoEvent): string {
 export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
   const { synvo, cache, state, pubsub } = options;
   const interval = options.pollIntervalMs ?? 1_000;
-  const leaseTtl = options.leaseTtlMs ?? Math.max(3 * interval, 2_000);
+  const leaseTtl = options.leaseTtlMs ?? Math.max(3 * interval, 10_000);
   const trackFor = options.trackUploadsForMs ?? 600_000;
   const maxFailures = options.maxPollFailures ?? 5;
   const onError = options.onError ?? (() => {});

@@ -146,6 +146,20 @@ describe('uploadFile and live updates', () => {
     expect(listed.json.data.user.file.size).toBe(text.length);
   });
 
+  it('lets a JWT caller follow its own file without naming itself, and no one else\'s', async () => {
+    const res = await upload('writer6', textFile('own.txt', 'My own file.'));
+    const id = res.json.data.uploadFile.id as string;
+    const ws = gw.ws({ authorization: `Bearer ${await h.jwt('writer6')}` });
+    const own = await subscribe<{ fileStatus: { status: string } }>(ws, FILE_STATUS, { id }).results;
+    expect(own.at(-1)!.data!.fileStatus.status).toBe('COMPLETED');
+    const other = await subscribe(ws, FILE_STATUS, { id, user: 'writer1' }).results;
+    expect(other[0]!.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN' });
+    // Another user's id under one's own name is a file Synvo does not know for that user.
+    const stranger = gw.ws({ authorization: `Bearer ${await h.jwt('writer7')}` });
+    const unknown = await subscribe<{ fileStatus: { status: string } }>(stranger, FILE_STATUS, { id }).results;
+    expect(unknown.map((r) => r.data!.fileStatus.status)).toEqual(['UNKNOWN']);
+  });
+
   it('lets a JWT caller upload only as itself', async () => {
     const token = await h.jwt('writer4');
     const own = await upload('writer4', textFile('mine.txt', 'Mine.'));
