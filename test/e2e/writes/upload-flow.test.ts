@@ -202,6 +202,19 @@ describe('bad uploads', () => {
     expect(await synvoFiles()).toEqual(listed);
   });
 
+  it.each([
+    ['a map naming a missing file part', { operations: { query: UPLOAD, variables: { file: null, user } }, map: { '1': ['variables.file'] }, files: { '0': textFile('a.txt', 'a') } }, /names the file part "1", which the request does not contain/],
+    ['a map path leading nowhere', { operations: { query: UPLOAD, variables: { file: null, user } }, map: { '0': ['variables.nothing'] }, files: { '0': textFile('a.txt', 'a') } }, /does not lead to a variable/],
+    ['two files', { operations: { query: UPLOAD, variables: { file: null, user } }, map: { '0': ['variables.file'] }, files: { '0': textFile('a.txt', 'a'), '1': textFile('b.txt', 'b') } }, /Too many files: at most 1/],
+  ])('rejects a multipart request with %s, naming the problem, and stores nothing', async (_what, parts, message) => {
+    const before = h.calls('synvo', 'upload', user);
+    const res = await gw.multipart(parts);
+    expect(res.json.errors[0].message).toMatch(message);
+    expect(res.json.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(h.calls('synvo', 'upload', user)).toBe(before);
+    expect(await synvoFiles()).toEqual(['/kept.txt']);
+  });
+
   it('rejects a multipart request without its map with a clear error and stores nothing', async () => {
     const before = h.calls('synvo', 'upload', user);
     const res = await gw.multipart({ operations: { query: UPLOAD, variables: { file: null, user } }, files: { '0': textFile('a.txt', 'a') } });
