@@ -3,17 +3,21 @@
  *
  * One process runs both emulators (profile, events and biography answer after 10, 15 and 20 ms)
  * with 100 users who each have a processed file and enough memories for a biography; two gateway
- * processes run on them, one with the read cache (in memory, 30 s) and one without. This process
- * loads them with the full user view, round-robin over the 100 users, and prints in the same run:
- *   1. requests/s with a warm cache and without (autocannon, same connections and duration);
+ * processes run on them, one with the read cache (in memory, 30 s) and one without, and a third
+ * with the cache in the machine's Redis (REDIS_URL, default redis://127.0.0.1:6379; skipped when
+ * unreachable). This process loads them with the full user view, round-robin over the 100 users,
+ * and prints in the same run:
+ *   1. requests/s with a warm cache (in memory, in Redis) and without (autocannon, same load);
  *   2. upstream calls per 1,000 full views from a cold start, with and without the cache
  *      (counted by the emulators).
  *
  * Options: --connections N (50), --duration S (8), --warmup S (2), --users N (100).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
 
 const ROUTE_LATENCY_MS = { profile: 10, events: 15, bio: 20 };
 const SERVICE_KEY = 'bench-cache-service-key';
@@ -41,6 +45,19 @@ const MESSAGES = [
 ].map((content) => ({ role: 'user', content }));
 
 type Ready = { type: 'ready'; urls: Record<string, string> };
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+async function redisReachable(): Promise<boolean> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
 type Calls = { type: 'calls'; total: number; byRoute: Record<string, number> };
 
 function arg(name: string, fallback: number): number {
@@ -87,7 +104,7 @@ async function serveEmulators(users: number): Promise<void> {
   process.on('disconnect', () => void Promise.all([synvo.stop(), memsync.stop()]).then(() => process.exit(0)));
 }
 
-async function serveGateway(synvoUrl: string, memsyncUrl: string, cacheSeconds: string): Promise<void> {
+async function serveGateway(synvoUrl: string, memsyncUrl: string, cacheSeconds: string, redisPrefix?: string): Promise<void> {
   const { loadConfig } = await import('../src/config.js');
   const { createApp } = await import('../src/app.js');
   const config = loadConfig({
@@ -102,6 +119,7 @@ async function serveGateway(synvoUrl: string, memsyncUrl: string, cacheSeconds: 
     MEMGATE_CACHE_TTL_SECONDS: cacheSeconds,
     MEMGATE_RATE_LIMIT_SERVICE_PER_MINUTE: '100000000',
     MEMGATE_RATE_LIMIT_USER_PER_MINUTE: '100000000',
+    ...(redisPrefix ? { REDIS_URL: redisUrl, MEMGATE_REDIS_PREFIX: redisPrefix } : {}),
   });
   const app = await createApp(config);
   const { url } = await app.start();
@@ -142,6 +160,8 @@ async function main(): Promise<void> {
   const { synvo, memsync } = emulators.urls as { synvo: string; memsync: string };
   const cached = await start(['--gateway', synvo, memsync, '30']);
   const uncached = await start(['--gateway', synvo, memsync, '0']);
+  const redisPrefix = `memgate-bench:${randomUUID()}:`;
+  const inRedis = (await redisReachable()) ? await start(['--gateway', synvo, memsync, '30', redisPrefix]) : null;
   const headers = { 'content-type': 'application/json', 'x-api-key': SERVICE_KEY };
   const bodies = Array.from({ length: users }, (_, i) => JSON.stringify({ query: FULL_VIEW, variables: { name: userName(i) } }));
 
@@ -167,6 +187,7 @@ async function main(): Promise<void> {
   if (probe.data?.user?.biography?.__typename !== 'Biography') throw new Error('seeding failed: no biography for the first user');
   const callsWithout = await thousand(uncached.urls['gateway']!);
   const callsWith = await thousand(cached.urls['gateway']!);
+  const callsRedis = inRedis ? await thousand(inRedis.urls['gateway']!) : null;
 
   // Part 1: throughput, same load on both; the cached gateway is warm from part 2 and its warm-up.
   const load = (url: string, seconds: number) => {
@@ -185,6 +206,11 @@ async function main(): Promise<void> {
   const without = await load(uncached.urls['gateway']!, duration);
   await load(cached.urls['gateway']!, warmup);
   const withCache = await load(cached.urls['gateway']!, duration);
+  let withRedis: autocannon.Result | null = null;
+  if (inRedis) {
+    await load(inRedis.urls['gateway']!, warmup);
+    withRedis = await load(inRedis.urls['gateway']!, duration);
+  }
 
   const failed = (r: autocannon.Result) => r.non2xx + r.errors + r.timeouts;
   const routes = (byRoute: Record<string, number>) => Object.entries(byRoute).map(([r, n]) => `${r} ${n}`).join(', ');
@@ -192,11 +218,22 @@ async function main(): Promise<void> {
   console.log(`1. throughput, ${connections} connections, ${duration} s each (after ${warmup} s warm-up)`);
   console.log(`   without cache   ${without.requests.average.toFixed(0)} req/s  (median ${without.latency.p50} ms, p99 ${without.latency.p99} ms, ${without.requests.total} requests, ${failed(without)} failed)`);
   console.log(`   warm cache      ${withCache.requests.average.toFixed(0)} req/s  (median ${withCache.latency.p50} ms, p99 ${withCache.latency.p99} ms, ${withCache.requests.total} requests, ${failed(withCache)} failed)`);
-  console.log(`   speed-up        x${(withCache.requests.average / Math.max(1, without.requests.average)).toFixed(1)}`);
+  if (withRedis) {
+    console.log(`   warm Redis      ${withRedis.requests.average.toFixed(0)} req/s  (median ${withRedis.latency.p50} ms, p99 ${withRedis.latency.p99} ms, ${withRedis.requests.total} requests, ${failed(withRedis)} failed)`);
+  }
+  console.log(`   speed-up        x${(withCache.requests.average / Math.max(1, without.requests.average)).toFixed(1)} in memory${withRedis ? `, x${(withRedis.requests.average / Math.max(1, without.requests.average)).toFixed(1)} in Redis` : ''}`);
   console.log(`2. upstream calls per 1,000 full views (${users} distinct users, round-robin, from a cold start)`);
   console.log(`   without cache   ${callsWithout.total}  (${routes(callsWithout.byRoute)})`);
   console.log(`   with cache      ${callsWith.total}  (${routes(callsWith.byRoute)})`);
+  if (callsRedis) console.log(`   with Redis      ${callsRedis.total}  (${routes(callsRedis.byRoute)})`);
 
+  inRedis?.child.disconnect();
+  if (inRedis) {
+    const redis = new Redis(redisUrl);
+    const keys = await redis.keys(`${redisPrefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  }
   cached.child.disconnect();
   uncached.child.disconnect();
   emulators.child.disconnect();
@@ -204,5 +241,5 @@ async function main(): Promise<void> {
 
 const role = process.argv[2];
 if (role === '--emulators') await serveEmulators(Number(process.argv[3]));
-else if (role === '--gateway') await serveGateway(process.argv[3]!, process.argv[4]!, process.argv[5]!);
+else if (role === '--gateway') await serveGateway(process.argv[3]!, process.argv[4]!, process.argv[5]!, process.argv[6]);
 else await main();
