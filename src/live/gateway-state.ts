@@ -40,7 +40,8 @@ export function createGatewayState(
   const onError = options.onError ?? (() => {});
   const connections: Redis[] = [];
   const connect = (role: string) => {
-    const redis = new Redis(config.redisUrl!, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
+    // A slow or unreachable Redis must cost a request little: the cache then reads as a miss.
+    const redis = new Redis(config.redisUrl!, { maxRetriesPerRequest: 1, ...(role === 'commands' ? { commandTimeout: 1_000 } : {}) });
     // Without a listener an unreachable Redis would crash the process; the cache degrades to misses instead.
     redis.on('error', (error: unknown) => onError(error, `redis ${role}`));
     connections.push(redis);

@@ -80,3 +80,22 @@ describe('two gateway instances on one Redis', () => {
     expect(h.calls('memsync', 'bio', 'default')).toBe(2);
   });
 });
+
+describe('a gateway whose Redis is unreachable', () => {
+  let down: WritesHarness;
+  beforeAll(async () => {
+    down = await startWritesHarness({ env: { REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'silent' } });
+  });
+  afterAll(async () => {
+    await down?.stop();
+  });
+
+  it('still answers reads, from the upstream, as cache misses', async () => {
+    const gw = down.instances[0]!;
+    const first = await gw.post(ProfileDocument, { user: 'default' });
+    const second = await gw.post(ProfileDocument, { user: 'default' });
+    expect(first.json.errors).toBeUndefined();
+    expect(second.json.data).toEqual(first.json.data);
+    expect(down.calls('synvo', 'profile', 'default')).toBe(2);
+  });
+});
