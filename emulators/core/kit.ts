@@ -27,6 +27,8 @@ export interface RouteDefinition {
   /** The user the call is for, for the counters (`default` when absent). */
   user(c: EmulatorContext): Promise<string | undefined> | string | undefined;
   handler(c: EmulatorContext, tools: RouteTools): Promise<Response> | Response;
+  /** The handler-applied fault kinds this route honours (e.g. `shape`); the wrapper's apply to every route. @default [] */
+  faultKinds?: readonly FaultKind[];
 }
 
 export interface EmulatorKitOptions {
@@ -70,32 +72,51 @@ async function sendTruncated(c: EmulatorContext, res: Response): Promise<Respons
  */
 export function createEmulator(kit: EmulatorKitOptions, routes: RouteDefinition[]) {
   const options = kit.options;
+  const now = options.now ?? Date.now;
   const keys = new Set(options.apiKeys ?? [kit.defaultApiKey]);
   const perMinute = options.rateLimitPerMinute ?? 100_000;
-  let limiter = new RateLimiterMemory({ points: perMinute, duration: 60 });
+  const windowMs = 60_000;
+  let limiter = new RateLimiterMemory({ points: perMinute, duration: windowMs / 1000 });
   const faults = new FaultStore();
   const counters = new CallCounter();
   const routeLatency = options.routeLatencyMs ?? {};
+  const faultKindsOf = new Map(routes.map((r) => [r.id, new Set<FaultKind>([...wrapperFaultKinds, ...(r.faultKinds ?? [])])]));
+
+  /** A fault for a route this emulator has, of a kind that route honours; else what is wrong. */
+  const faultProblem = (spec: FaultSpec): string | undefined => {
+    if (spec.route === '*') return undefined;
+    const kinds = faultKindsOf.get(spec.route);
+    if (!kinds) return `route: unknown route '${spec.route}'; expected one of ${[...faultKindsOf.keys()].join(', ')} or *`;
+    if (!kinds.has(spec.kind)) return `kind: route '${spec.route}' does not honour '${spec.kind}'; it honours ${[...kinds].join(', ')}`;
+    return undefined;
+  };
 
   const controls: EmulatorControls = {
-    addFault: (fault) => faults.add(faultSchema.parse(fault) as FaultSpec),
+    addFault: (fault) => {
+      const spec = faultSchema.parse(fault) as FaultSpec;
+      const problem = faultProblem(spec);
+      if (problem) throw new Error(`Invalid fault: ${problem}`);
+      faults.add(spec);
+    },
     clearFaults: () => faults.clear(),
     calls: () => counters.snapshot(),
     resetCalls: () => counters.reset(),
     reset: () => {
       faults.clear();
       counters.reset();
-      limiter = new RateLimiterMemory({ points: perMinute, duration: 60 });
+      counters.endStreams();
+      limiter = new RateLimiterMemory({ points: perMinute, duration: windowMs / 1000 });
       kit.resetData();
     },
   };
 
   const app = new Hono<EmulatorEnv>({ strict: false });
 
-  const setRateHeaders = (c: EmulatorContext, res: RateLimiterRes) => {
+  /** X-RateLimit-* on every answer of a route; Reset in epoch seconds on the emulator's clock. */
+  const setRateHeaders = (c: EmulatorContext, remaining: number, msBeforeNext: number) => {
     c.header('X-RateLimit-Limit', String(perMinute));
-    c.header('X-RateLimit-Remaining', String(Math.max(0, res.remainingPoints)));
-    c.header('X-RateLimit-Reset', String(Math.ceil((Date.now() + res.msBeforeNext) / 1000)));
+    c.header('X-RateLimit-Remaining', String(Math.max(0, remaining)));
+    c.header('X-RateLimit-Reset', String(Math.ceil((now() + msBeforeNext) / 1000)));
   };
 
   for (const route of routes) {
@@ -110,13 +131,18 @@ export function createEmulator(kit: EmulatorKitOptions, routes: RouteDefinition[
       counters.record(route.id, user || 'default');
 
       const key = apiKeyOf(c);
-      if (!key || !keys.has(key)) return c.json(kit.unauthorizedBody, 401);
+      if (!key || !keys.has(key)) {
+        // No account to charge: the headers show a full, untouched window.
+        setRateHeaders(c, perMinute, windowMs);
+        return c.json(kit.unauthorizedBody, 401);
+      }
 
       try {
-        setRateHeaders(c, await limiter.consume(key));
+        const res = await limiter.consume(key);
+        setRateHeaders(c, res.remainingPoints, res.msBeforeNext);
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        setRateHeaders(c, rejection);
+        setRateHeaders(c, rejection.remainingPoints, rejection.msBeforeNext);
         const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
         c.header('Retry-After', String(retryAfter));
         return c.json(kit.rateLimitBody(route.id, retryAfter), 429);
@@ -160,6 +186,8 @@ export function createEmulator(kit: EmulatorKitOptions, routes: RouteDefinition[
       if (!parsed.success) {
         return c.json({ error: 'Invalid fault', detail: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') }, 400);
       }
+      const problem = faultProblem(parsed.data as FaultSpec);
+      if (problem) return c.json({ error: 'Invalid fault', detail: problem }, 400);
       faults.add(parsed.data as FaultSpec);
       return c.json({ ok: true });
     });

@@ -83,6 +83,7 @@ export function synvoRoutes(o: SynvoRouteOptions): RouteDefinition[] {
 
   const profile: RouteDefinition = {
     id: 'profile',
+    faultKinds: ['shape'],
     method: 'GET',
     paths: ['/metadata/get_user_profile'],
     user: queryUser,
@@ -105,6 +106,7 @@ export function synvoRoutes(o: SynvoRouteOptions): RouteDefinition[] {
 
   const events: RouteDefinition = {
     id: 'events',
+    faultKinds: ['shape'],
     method: 'GET',
     paths: ['/metadata/get_user_event'],
     user: queryUser,
@@ -143,6 +145,7 @@ export function synvoRoutes(o: SynvoRouteOptions): RouteDefinition[] {
 
   const query: RouteDefinition = {
     id: 'query',
+    faultKinds: ['slowStream', 'cutStream', 'stall', 'streamError'],
     method: 'POST',
     paths: ['/ai/query'],
     user: formUser,

@@ -21,7 +21,8 @@ export function tokenize(text: string): string[] {
 
 /**
  * The SSE answer of POST /ai/query with `streaming=true`. The stream counts itself open in the
- * counters until it ends or the client goes; a client disconnect stops the generation at once.
+ * counters until it ends or the client goes; a client disconnect stops the generation at once,
+ * and the emulator's full reset ends it (closed without `done`).
  */
 export function answerStream(c: EmulatorContext, tools: RouteTools, plan: AnswerStreamPlan): Response {
   const encoder = new TextEncoder();
@@ -36,7 +37,7 @@ export function answerStream(c: EmulatorContext, tools: RouteTools, plan: Answer
     finished = true;
     clearInterval(keepAlive);
     gone.abort();
-    tools.counters.streamClosed();
+    tools.counters.streamClosed(end);
   };
   const write = (chunk: string) => {
     if (finished) return;
@@ -104,7 +105,7 @@ export function answerStream(c: EmulatorContext, tools: RouteTools, plan: Answer
   const body = new ReadableStream<Uint8Array>({
     start(c) {
       controller = c;
-      tools.counters.streamOpened();
+      tools.counters.streamOpened(end);
       void run().catch(() => end());
     },
     cancel() {

@@ -25,6 +25,9 @@ describe('MemSync emulator: auth, rate limits, faults, counters and reset', () =
         const res = await call(emu.url, 'GET', '/v1/profile/bio?user_id=alex', { key });
         expect(res.status).toBe(401);
         expect(res.body).toEqual({ error: 'Invalid or expired token', code: 'UNAUTHORIZED' });
+        expect(res.headers['x-ratelimit-limit']).toBe('100000');
+        expect(res.headers['x-ratelimit-remaining']).toBe('100000');
+        expect(Number(res.headers['x-ratelimit-reset'])).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000));
       }
       const search = await call(emu.url, 'POST', '/v1/memories/search', { json: { query: 'x' }, key: 'nope' });
       expect(search.status).toBe(401);
@@ -133,6 +136,14 @@ describe('MemSync emulator: auth, rate limits, faults, counters and reset', () =
       const res = await addFault(emu.url, { route: 'bio', kind: 'explode' });
       expect(res.status).toBe(400);
       expect(res.body.detail).toContain('kind');
+    });
+
+    it("rejects a fault on a route MemSync does not have, or a stream fault on bio, naming the route", async () => {
+      const synvoRoute = await addFault(emu.url, { route: 'profile', kind: 'status', status: 500 });
+      expect(synvoRoute.status).toBe(400);
+      expect(synvoRoute.body.detail).toBe("route: unknown route 'profile'; expected one of bio, memories, memoriesSearch or *");
+      expect((await addFault(emu.url, { route: 'bio', kind: 'cutStream', afterTokens: 1 })).status).toBe(400);
+      expect((await getBio(emu.url, { user_id: 'alex' })).status).toBe(200);
     });
   });
 

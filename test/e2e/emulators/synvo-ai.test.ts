@@ -281,4 +281,19 @@ describe('Synvo emulator: stream pacing', () => {
     await stream.pump;
     await eventually(() => emu.controls.calls().openStreams === 0, 'stalled stream closed');
   });
+
+  it('keeps counting an open stream through DELETE /calls, and ends it at a full reset', async () => {
+    emu.controls.addFault({ route: 'query', kind: 'stall', afterTokens: 2, times: 1 });
+    const abort = new AbortController();
+    const stream = await openStream(emu.url, queryForm('operating profit margin', { streaming: 'true' }), abort.signal);
+    await eventually(() => stream.events.length >= 2, 'two tokens');
+    emu.controls.resetCalls();
+    expect(emu.controls.calls()).toEqual({ routes: {}, openStreams: 1 });
+    emu.controls.reset();
+    expect(emu.controls.calls()).toEqual({ routes: {}, openStreams: 0 });
+    await stream.pump;
+    expect(stream.ended()).toBe(true);
+    expect(stream.events.map((e) => e.type)).toEqual(['token', 'token']);
+    expect(abort.signal.aborted).toBe(false);
+  });
 });

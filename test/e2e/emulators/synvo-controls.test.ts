@@ -1,4 +1,4 @@
-import { fetch } from 'undici';
+import { fetch, request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../emulators/core/types.js';
 import { startSynvoEmulator } from '../../../emulators/synvo/index.js';
@@ -86,6 +86,36 @@ describe('Synvo emulator: auth, rate limits, faults, counters, reset, OpenAPI', 
       expect(Number(res.headers['x-ratelimit-reset'])).toBeGreaterThan(Date.now() / 1000 - 1);
     });
 
+    it('sends the rate-limit headers on a 401 as well, with nothing spent from the window', async () => {
+      const limited = await startSynvoEmulator({ rateLimitPerMinute: 5 });
+      try {
+        for (const key of [null, 'wrong-key']) {
+          const res = await get(limited.url, '/metadata/get_user_profile', key);
+          expect(res.status).toBe(401);
+          expect(res.headers['x-ratelimit-limit']).toBe('5');
+          expect(res.headers['x-ratelimit-remaining']).toBe('5');
+          expect(Number(res.headers['x-ratelimit-reset'])).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000));
+        }
+        expect((await get(limited.url, '/metadata/get_user_profile')).headers['x-ratelimit-remaining']).toBe('4');
+      } finally {
+        await limited.stop();
+      }
+    });
+
+    it("gives X-RateLimit-Reset in epoch seconds on the emulator's own clock (the now option)", async () => {
+      const epoch = Date.parse('2031-05-01T12:00:00Z');
+      const clocked = await startSynvoEmulator({ now: () => epoch });
+      try {
+        for (const key of [undefined, null]) {
+          const reset = Number((await get(clocked.url, '/metadata/get_user_profile', key)).headers['x-ratelimit-reset']);
+          expect(reset).toBeGreaterThan(epoch / 1000);
+          expect(reset).toBeLessThanOrEqual(epoch / 1000 + 60);
+        }
+      } finally {
+        await clocked.stop();
+      }
+    });
+
     it('answers 429 with Retry-After and the route-specific body once the key is over its limit', async () => {
       const limited = await startSynvoEmulator({ rateLimitPerMinute: 2 });
       try {
@@ -153,9 +183,18 @@ describe('Synvo emulator: auth, rate limits, faults, counters, reset, OpenAPI', 
       expect((await get(emu.url, '/file/list')).status).toBe(200);
     });
 
-    it('sends half a body and closes under a truncate fault', async () => {
+    it('sends the headers and half the body, then closes, under a truncate fault', async () => {
+      const whole = await request(`${emu.url}/metadata/get_user_profile`, { headers: { 'x-api-key': apiKey } });
+      const wholeText = await whole.body.text();
       emu.controls.addFault({ route: 'profile', kind: 'truncate', times: 1 });
-      await expect(get(emu.url, '/metadata/get_user_profile')).rejects.toThrow();
+      const res = await request(`${emu.url}/metadata/get_user_profile`, { headers: { 'x-api-key': apiKey } });
+      expect(res.statusCode).toBe(200);
+      expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(wholeText));
+      const received: Buffer[] = [];
+      await expect((async () => {
+        for await (const chunk of res.body) received.push(chunk as Buffer);
+      })()).rejects.toThrow();
+      expect(Buffer.concat(received).toString()).toBe(wholeText.slice(0, Math.floor(Buffer.byteLength(wholeText) / 2)));
     });
 
     it('delays the answer, unchanged, under a latency fault', async () => {
@@ -169,6 +208,24 @@ describe('Synvo emulator: auth, rate limits, faults, counters, reset, OpenAPI', 
       const res = await control(emu.url, 'POST', 'faults', { route: 'profile', kind: 'explode' });
       expect(res.status).toBe(400);
       expect(res.body.detail).toContain('kind');
+    });
+
+    it('rejects a fault on an unknown route, or of a kind its route never applies, instead of arming it silently', async () => {
+      const typo = await control(emu.url, 'POST', 'faults', { route: 'profiles', kind: 'status', status: 500 });
+      expect(typo.status).toBe(400);
+      expect(typo.body.detail).toMatch(/^route: unknown route 'profiles'/);
+      const misplaced = await control(emu.url, 'POST', 'faults', { route: 'fileList', kind: 'stall', afterTokens: 1 });
+      expect(misplaced.status).toBe(400);
+      expect(misplaced.body.detail).toMatch(/^kind: route 'fileList' does not honour 'stall'/);
+      expect(() => emu.controls.addFault({ route: 'bio', kind: 'latency', ms: 1 })).toThrow(/unknown route 'bio'/);
+      expect(() => emu.controls.addFault({ route: 'search', kind: 'shape', variant: 'alternate' })).toThrow(/does not honour 'shape'/);
+      // Nothing was armed: every route still answers normally.
+      expect((await get(emu.url, '/metadata/get_user_profile')).status).toBe(200);
+      expect((await get(emu.url, '/file/list')).status).toBe(200);
+      // The kinds a route does honour, and any kind on *, are accepted.
+      expect((await control(emu.url, 'POST', 'faults', { route: 'events', kind: 'shape', variant: 'alternate', times: 1 })).status).toBe(200);
+      expect((await control(emu.url, 'POST', 'faults', { route: '*', kind: 'stall', afterTokens: 1, times: 1 })).status).toBe(200);
+      expect((await get(emu.url, '/metadata/get_user_event')).body).toHaveProperty('total_count');
     });
 
     it('does not serve the control API when controls are off', async () => {
