@@ -2,10 +2,11 @@
  * The one place where upstream failures become GraphQL errors (yoga's `maskedErrors.maskError`).
  * An UpstreamError's stable `code` becomes `extensions.code`, with `service`, `upstreamStatus`
  * and, for RATE_LIMITED, `retryAfter`. Messages are ours, never the upstream's text, so no key or
- * URL can leak. Errors the schema raised on purpose pass unchanged; anything else is masked as
- * INTERNAL_SERVER_ERROR (with the original only in development).
+ * URL can leak. Errors the schema raised on purpose pass unchanged, except graphql-js's variable
+ * errors, which it raises without a code and which become BAD_USER_INPUT; anything else is masked
+ * as INTERNAL_SERVER_ERROR (with the original only in development).
  */
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind } from 'graphql';
 import { maskError as yogaMaskError, type MaskError } from 'graphql-yoga';
 import type { ServiceName, UpstreamErrorCode, UpstreamErrorShape } from '../upstream/types.js';
 
@@ -71,6 +72,23 @@ export function upstreamToGraphQLError(error: UpstreamErrorShape, located?: Grap
   });
 }
 
+/**
+ * A variable graphql-js could not coerce (missing, of the wrong type, an unknown enum value) comes
+ * without a code, located at its definition: the caller's input, so BAD_USER_INPUT naming the
+ * variable, as a literal argument the schema refuses is.
+ */
+function variableInputError(error: GraphQLError): GraphQLError | null {
+  const node = error.nodes?.length === 1 ? error.nodes[0] : undefined;
+  const code = error.extensions['code'];
+  if ((code !== undefined && code !== 'BAD_USER_INPUT') || error.path || node?.kind !== Kind.VARIABLE_DEFINITION) return null;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: { ...error.extensions, code: 'BAD_USER_INPUT', variable: node.variable.name.value },
+  });
+}
+
 /** yoga `maskedErrors.maskError`: upstream errors mapped, the schema's own errors kept, the rest masked. */
 export function createMaskError(options: { development: boolean }): MaskError {
   return (error, message) => {
@@ -78,6 +96,11 @@ export function createMaskError(options: { development: boolean }): MaskError {
       return upstreamToGraphQLError(error.originalError, error);
     }
     if (isUpstreamErrorLike(error)) return upstreamToGraphQLError(error);
+    // An original error that is not a GraphQLError is a bug, for the masking below.
+    if (error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError)) {
+      const input = variableInputError(error);
+      if (input) return input;
+    }
     return yogaMaskError(error, message, options.development);
   };
 }

@@ -180,6 +180,20 @@ describe('bad arguments', () => {
     expect(res.errors?.[0]?.message).toMatch(/since/);
   });
 
+  test.each([
+    ['missing', 'query($n: String!) { user(name: $n) { name } }', {}, 'n'],
+    ['of the wrong type', 'query($n: String!) { user(name: $n) { name } }', { n: 5 }, 'n'],
+    ['with an unknown enum value', 'query($t: [EventType!]) { user(name: "default") { events(types: $t) { type } } }', { t: ['NOPE'] }, 't'],
+    ['with a DateTime that is not ISO 8601', 'query($s: DateTime) { user(name: "default") { events(since: $s) { type } } }', { s: 'yesterday' }, 's'],
+  ])('a variable %s is BAD_USER_INPUT naming the variable, without an upstream call', async (_label, query, variables, variable) => {
+    const res = await h.post({ query, variables }, { 'x-api-key': 'graph-test-service-key' });
+    expect(res.status).toBe(400);
+    expect(res.json.data).toBeUndefined();
+    expect(res.json.errors).toHaveLength(1);
+    expect(res.json.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', variable });
+    expect(callsOf(h.synvo)).toEqual({});
+  });
+
   test('a bad argument nulls only its own field', async () => {
     const res = await h.post({
       query: 'query { user(name: "default") { profile { education { school } } events(limit: 0) { content } } }',
