@@ -180,6 +180,17 @@ describe('bad arguments', () => {
     expect(res.errors?.[0]?.message).toMatch(/since/);
   });
 
+  test.each(['2025-02-30', '2025-02-29T12:00:00Z', '2025-11-16T24:00:00Z', '2025-11-16T10:00:00+25:00'])(
+    'a DateTime naming a moment that does not exist (%s) is BAD_USER_INPUT, not rolled over to another day',
+    async (since) => {
+      const res = await h.execute(EventsDocument, { name: 'default', since });
+      expect(res.data ?? null).toBeNull();
+      expect(res.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+      expect(res.errors?.[0]?.message).toContain(since);
+      expect(callsOf(h.synvo)).toEqual({});
+    },
+  );
+
   test.each([
     ['missing', 'query($n: String!) { user(name: $n) { name } }', {}, 'n'],
     ['of the wrong type', 'query($n: String!) { user(name: $n) { name } }', { n: 5 }, 'n'],
