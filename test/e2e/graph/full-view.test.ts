@@ -101,6 +101,40 @@ describe('upstream calls', () => {
     expect(total(callsOf(h.memsync))).toBe(2);
   });
 
+  test('independent fields are fetched in parallel: every endpoint of the full view is called before any answers', async () => {
+    const methods = { synvo: ['getProfile', 'getEvents', 'searchFiles', 'listFiles', 'ask'], memsync: ['getBio', 'searchMemories'] };
+    const total = methods.synvo.length + methods.memsync.length;
+    let started = 0;
+    let allStarted!: () => void;
+    const gate = new Promise<void>((resolve) => (allStarted = resolve));
+    // How many calls had started when each call was let through. A field fetched only after another
+    // one answered leaves the gate shut: its call goes through on the timer, having seen fewer.
+    const seen: number[] = [];
+    const restore: (() => void)[] = [];
+    for (const service of ['synvo', 'memsync'] as const) {
+      const client = h.app.state.clients[service] as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+      for (const method of methods[service]) {
+        const original = client[method]!;
+        client[method] = async (...args) => {
+          if (++started === total) allStarted();
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([gate, new Promise((resolve) => (timer = setTimeout(resolve, 2_000)))]);
+          clearTimeout(timer);
+          seen.push(started);
+          return original(...args);
+        };
+        restore.push(() => (client[method] = original));
+      }
+    }
+    try {
+      const res = await h.execute(FullViewDocument, { name: 'default' });
+      expect(res.errors).toBeUndefined();
+      expect(seen).toEqual(Array(total).fill(total));
+    } finally {
+      for (const undo of restore) undo();
+    }
+  });
+
   test('two aliases of one field with the same arguments make one call', async () => {
     const res = await h.execute(AliasedFieldsDocument, { name: 'default' });
     expect(res.errors).toBeUndefined();
