@@ -80,6 +80,11 @@ export class HttpStatusFailure {
     readonly headers: Record<string, string | string[] | undefined>,
     /** The parsed JSON body, or the raw text when it was not JSON. */
     readonly body: unknown,
+    /**
+     * Set when the answer is not the endpoint's own error: a 404 without the contract's body
+     * (a wrong base URL or path) is not "no data", it is UPSTREAM_BAD_RESPONSE.
+     */
+    readonly foreign404 = false,
   ) {}
 }
 
@@ -117,12 +122,17 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi, '$1[redacted]@');
 }
 
+/** How deep an error body's details are kept; deeper values are dropped, never passed on unread. */
+const MAX_DETAIL_DEPTH = 4;
+
 function redactValue(value: unknown, secrets: readonly string[], depth = 0): unknown {
   if (typeof value === 'string') return redact(value, secrets);
-  if (depth > 4 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DETAIL_DEPTH) return '[truncated]';
   if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = redactValue(v, secrets, depth + 1);
+  // Keys are upstream text too: an echoed key can be a property name.
+  for (const [k, v] of Object.entries(value)) out[redact(k, secrets)] = redactValue(v, secrets, depth + 1);
   return out;
 }
 
@@ -265,11 +275,13 @@ export function coerceUpstreamError(failure: unknown, ctx: CoerceContext): Upstr
     const info = readErrorBody(failure.body);
     const headerRetry = parseRetryAfter(failure.headers['retry-after']);
     const retryAfter = failure.status === 429 ? (headerRetry ?? info.retryAfter) : undefined;
-    const code = ctx.statusCodes?.[failure.status] ?? codeForStatus(failure.status, info.upstreamCode);
+    const code = failure.foreign404 ? 'UPSTREAM_BAD_RESPONSE' : (ctx.statusCodes?.[failure.status] ?? codeForStatus(failure.status, info.upstreamCode));
     const text = info.message ?? (typeof failure.body === 'string' && failure.body.length < 200 ? failure.body : undefined);
-    const message = redact(`${where}: upstream answered ${failure.status}${info.upstreamCode ? ` ${info.upstreamCode}` : ''}${text ? `: ${text}` : ''}`, secrets);
+    const hint = failure.foreign404 ? ` (not the contract's 404 for ${endpoint}: is the base URL right?)` : '';
+    const message = redact(`${where}: upstream answered ${failure.status}${info.upstreamCode ? ` ${info.upstreamCode}` : ''}${text ? `: ${text}` : ''}${hint}`, secrets);
     const details = info.details ? (redactValue(info.details, secrets) as Record<string, unknown>) : undefined;
-    return new UpstreamError(message, { ...base, code, status: failure.status, retryAfter, upstreamCode: info.upstreamCode, details });
+    const upstreamCode = info.upstreamCode === undefined ? undefined : redact(info.upstreamCode, secrets);
+    return new UpstreamError(message, { ...base, code, status: failure.status, retryAfter, upstreamCode, details });
   }
 
   const cause = sanitizeCause(failure, secrets);
@@ -280,7 +292,7 @@ export function coerceUpstreamError(failure: unknown, ctx: CoerceContext): Upstr
     return new UpstreamError(redact(`${where}: unexpected response: ${failure.message}`, secrets), { ...base, code: 'UPSTREAM_BAD_RESPONSE', cause });
   }
   if (failure instanceof StreamErrorEvent) {
-    const upstreamCode = failure.upstreamCode;
+    const upstreamCode = failure.upstreamCode === undefined ? undefined : redact(failure.upstreamCode, secrets);
     const code: UpstreamErrorCode =
       upstreamCode === 'CONTEXT_TOO_LONG' ? 'CONTEXT_TOO_LONG'
       : upstreamCode === 'RATE_LIMITED' || upstreamCode === 'RATE_LIMIT_EXCEEDED' ? 'RATE_LIMITED'

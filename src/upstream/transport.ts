@@ -25,11 +25,13 @@ import { Pool, type Dispatcher, type FormData } from 'undici';
 import {
   HttpStatusFailure,
   NOT_SENT_CODES,
+  readErrorBody,
   ResponseShapeError,
   UpstreamError,
   coerceUpstreamError,
   transportCodeOf,
   type CoerceContext,
+  type ErrorBodyInfo,
 } from './errors.js';
 import type { ServiceName, UpstreamCallInfo, UpstreamClientOptions, UpstreamErrorCode } from './types.js';
 
@@ -87,6 +89,12 @@ export interface UpstreamRequest {
   retry: RetryMode;
   /** Non-2xx statuses handed back to the caller instead of thrown (e.g. 404 -> null). */
   acceptStatuses?: readonly number[];
+  /**
+   * Recognises this endpoint's own 404 (e.g. Synvo's `"User not found"`, MemSync's `BIO_NOT_FOUND`).
+   * Any other 404, such as a wrong base URL's, is UPSTREAM_BAD_RESPONSE, never "no data".
+   * Absent: every 404 is the endpoint's own.
+   */
+  ownNotFound?: (body: ErrorBodyInfo) => boolean;
   /** Status -> code overrides for this call (e.g. upload 413 -> BAD_USER_INPUT). */
   statusCodes?: Partial<Record<number, UpstreamErrorCode>>;
   headersTimeoutMs?: number;
@@ -144,6 +152,11 @@ function parseJsonText(text: string): unknown {
   } catch {
     throw new ResponseShapeError('body: not valid JSON');
   }
+}
+
+/** A 404 whose body is not the endpoint's own (see `UpstreamRequest.ownNotFound`). */
+function isForeign404(req: UpstreamRequest, status: number, body: unknown): boolean {
+  return status === 404 && req.ownNotFound !== undefined && !req.ownNotFound(readErrorBody(body));
 }
 
 function abortError(signal: AbortSignal): unknown {
@@ -328,7 +341,7 @@ export function createUpstreamTransport(service: ServiceName, baseUrl: string, a
             } catch {
               // Error bodies need not be JSON; the text is read as the message.
             }
-            throw new HttpStatusFailure(res.statusCode, res.headers, parsed);
+            throw new HttpStatusFailure(res.statusCode, res.headers, parsed, isForeign404(req, res.statusCode, parsed));
           }
           return await read(res);
         } catch (raw) {
@@ -411,6 +424,8 @@ export function createUpstreamTransport(service: ServiceName, baseUrl: string, a
           async (res) => {
             const contentType = headerString(res.headers['content-type']);
             const body = parseJsonText(await readText(res.body, res.headers['content-length']));
+            // An accepted 404 (e.g. "no data yet") counts only with the endpoint's own body.
+            if (isForeign404(req, res.statusCode, body)) throw new HttpStatusFailure(res.statusCode, res.headers, body, true);
             return read({ status: res.statusCode, body, contentType });
           },
           false,

@@ -137,6 +137,20 @@ describe('coerceUpstreamError', () => {
     expect(coerceUpstreamError(error, ctx)).toBe(error);
   });
 
+  it('keeps the API key out of error details echoed deep in a body, as a property name or as the upstream code', () => {
+    let deep: unknown = { token: KEY };
+    for (let i = 0; i < 8; i++) deep = { level: deep, list: [deep] };
+    const error = status(400, { error: 'Bad request', code: 'INVALID', echo: deep, [KEY]: 'was your key', [`x-api-key=${KEY}`]: 1 });
+    expect(error.code).toBe('UPSTREAM_REJECTED');
+    expect(error.details).toHaveProperty('echo.level.level.level');
+    expect(everyRendering(error)).not.toContain(KEY);
+    expect(inspect(error.details, { depth: null })).not.toContain(KEY);
+    const asCode = status(400, { error: 'Bad key', code: `KEY_${KEY}` });
+    expect(asCode.upstreamCode).toBe('KEY_[redacted]');
+    const inStream = coerceUpstreamError(new StreamErrorEvent('failed', KEY), ctx);
+    expect(everyRendering(inStream)).not.toContain(KEY);
+  });
+
   it('never lets the API key or URL credentials through, however the error is rendered', () => {
     // undici errors can carry request options; a body can echo the key.
     const raw = Object.assign(new undiciErrors.SocketError(`socket hang up calling https://user:${KEY}@api.synvo.ai`), {

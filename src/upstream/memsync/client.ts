@@ -50,6 +50,7 @@ export function createMemSyncClient(config: UpstreamClientConfig): MemSyncClient
         },
         // A refresh regenerates (and starts a cooldown): replayed only if it never got there.
         retry: query.refresh ? 'unsent' : 'safe',
+        ownNotFound: (body) => body.upstreamCode === 'BIO_NOT_FOUND',
         signal: opts?.signal,
       };
       // 404 BIO_NOT_FOUND is thrown as NOT_FOUND with details.suggestion and details.currentMemoryCount.
@@ -107,6 +108,7 @@ export function createMemSyncClient(config: UpstreamClientConfig): MemSyncClient
           // A POST is replayed only when it provably never reached MemSync (issue 4's rule), even a read-only one.
           retry: 'unsent',
           acceptStatuses: [404],
+          ownNotFound: (body) => body.upstreamCode === 'NO_MEMORIES_FOUND',
           signal: opts?.signal,
         },
         (res) => (res.status === 404 ? { userBio: null, memories: [] } : readMemorySearch(res.body)),

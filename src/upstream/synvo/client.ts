@@ -5,7 +5,7 @@
  */
 import { File } from 'node:buffer';
 import { FormData } from 'undici';
-import { InputRejected, ResponseShapeError, StreamErrorEvent, StreamIdleTimeout, type UpstreamError } from '../errors.js';
+import { InputRejected, ResponseShapeError, StreamErrorEvent, StreamIdleTimeout, type ErrorBodyInfo, type UpstreamError } from '../errors.js';
 import { createUpstreamTransport, type UpstreamRequest } from '../transport.js';
 import type {
   AnswerStreamEvent,
@@ -41,6 +41,9 @@ class StreamedFile extends File {
     return this.#source.stream() as unknown as ReturnType<File['stream']>;
   }
 }
+
+/** Synvo's own 404 for a sub-user without data: `{"error":"User not found","detail":...}`. */
+const userNotFound = (body: ErrorBodyInfo) => /\buser not found\b/i.test(body.message ?? '');
 
 function questionPayload(question: string): string {
   return JSON.stringify({ messages: [{ role: 'user', content: [{ type: 'text', text: question }] }] });
@@ -180,6 +183,7 @@ export function createSynvoClient(config: UpstreamClientConfig): SynvoClient {
         query: { sub_user_name: user },
         retry: 'safe',
         acceptStatuses: [404],
+        ownNotFound: userNotFound,
         signal: opts?.signal,
       };
       return transport.requestJson(req, (res) => (res.status === 404 ? null : readProfile(res.body)));
@@ -199,6 +203,7 @@ export function createSynvoClient(config: UpstreamClientConfig): SynvoClient {
         query: { sub_user_name: user, limit, start_time: query.since?.toISOString(), end_time: query.until?.toISOString() },
         retry: 'safe',
         acceptStatuses: [404],
+        ownNotFound: userNotFound,
         signal: opts?.signal,
       };
       return transport.requestJson(req, (res) => (res.status === 404 ? [] : readEvents(res.body)));

@@ -61,6 +61,16 @@ describe('MemSync client against the MemSync emulator', () => {
     expect(h.calls.at(-1)).not.toHaveProperty('errorCode');
   });
 
+  it('fails with UPSTREAM_BAD_RESPONSE, not BIO_NOT_FOUND or an empty search, when a wrong base path answers 404', async () => {
+    const misrouted = h.memsync(`${emu.url}/api`);
+    const bio = await rejection(misrouted.getBio('alex'));
+    expect(bio).toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', status: 404, endpoint: 'bio' });
+    expect(bio).not.toHaveProperty('upstreamCode');
+    expect(bio.message).toContain('is the base URL right?');
+    expect(await rejection(misrouted.searchMemories('newcomer', { query: 'anything' }))).toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', status: 404, endpoint: 'memoriesSearch' });
+    expect(emu.controls.calls().routes).toEqual({});
+  });
+
   it('retries the bio read on a 502, but never a memory write', async () => {
     emu.controls.addFault({ route: 'bio', kind: 'status', status: 502, body: { error: 'Bad gateway' }, times: 1 });
     await memsync.getBio('alex');

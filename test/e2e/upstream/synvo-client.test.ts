@@ -49,6 +49,24 @@ describe('Synvo client against the Synvo emulator', () => {
     for (const e of older) expect(time(e)).toBeLessThan(latest);
   });
 
+  it("fails with UPSTREAM_BAD_RESPONSE, not 'no data', when a wrong base path answers 404 without Synvo's User not found", async () => {
+    const misrouted = h.synvo(`${emu.url}/v2`);
+    for (const call of [() => misrouted.getProfile('newcomer'), () => misrouted.getEvents('newcomer'), () => misrouted.getProfile('default')]) {
+      const error = await rejection(call());
+      expect(error).toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', status: 404, service: 'synvo' });
+      expect(error.message).toContain('is the base URL right?');
+    }
+    // The emulator saw none of them as a call of its endpoints.
+    expect(emu.controls.calls().routes).toEqual({});
+  });
+
+  it("reads a 404 as no data only when its body says User not found, in any of the contract's error shapes", async () => {
+    emu.controls.addFault({ route: 'profile', kind: 'status', status: 404, body: { error: { code: 'NOT_FOUND', message: 'User not found' }, status: 'error' }, times: 1 });
+    expect(await synvo.getProfile('default')).toBeNull();
+    emu.controls.addFault({ route: 'events', kind: 'status', status: 404, body: { detail: 'Not Found' }, times: 1 });
+    expect(await rejection(synvo.getEvents('default'))).toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', status: 404, endpoint: 'events' });
+  });
+
   it('reads the events of a user with no data as an empty list', async () => {
     expect(await synvo.getEvents('newcomer')).toEqual([]);
   });
