@@ -96,6 +96,21 @@ describe('Synvo emulator: answers and search', () => {
       expect(answerText(res.body)).not.toMatch(/operating profit/i);
     });
 
+    it("answers nothing from a file part naming another sub-user's file", async () => {
+      const form = new FormData();
+      form.append('payload', JSON.stringify({
+        messages: [{ role: 'user', content: [
+          { type: 'text', text: 'operating profit margin' },
+          { type: 'file', file_id: 'f_default_operating_margin' },
+        ] }],
+      }));
+      form.append('sub_user_name', 'alex');
+      const res = await call(emu.url, 'POST', '/ai/query', { body: form });
+      expect(res.status).toBe(200);
+      expect(answerText(res.body)).toBe('');
+      expect(answerText((await ask(emu.url, 'operating profit margin')).body)).toMatch(/operating profit margin/i);
+    });
+
     it('accepts the trailing-slash path, model=synvo and final_answer', async () => {
       const res = await call(emu.url, 'POST', '/ai/query/', { body: queryForm('operating profit margin', { model: 'synvo', final_answer: 'true' }) });
       expect(res.status).toBe(200);

@@ -65,9 +65,14 @@ describe('Synvo client under the emulator faults', () => {
     expect(count(emu, 'profile')).toBe(3);
   });
 
-  it('waits out a Retry-After within the budget: one retry, then success', async () => {
+  it('waits out a Retry-After within the budget (no retry before it, far past the backoff), then succeeds', async () => {
     emu.controls.addFault({ route: 'profile', kind: 'rateLimit', retryAfter: 1, times: 1 });
-    expect(await synvo.getProfile('default')).not.toBeNull();
+    const pending = synvo.getProfile('default');
+    await vi.waitFor(() => expect(count(emu, 'profile')).toBe(1));
+    // The backoff alone (5 to 20 ms here) would have retried long before this; Retry-After is 1 s.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(count(emu, 'profile')).toBe(1);
+    expect(await pending).not.toBeNull();
     expect(count(emu, 'profile')).toBe(2);
   });
 
