@@ -6,7 +6,8 @@
  *
  * BENCH_QUICK=1: fewer and shorter runs. BENCH_PROFILE=1: also profile memgate under workload (b)
  * with --cpu-prof and rank its hot spots. BENCH_BASELINE_DIR=/path: also run the memgate of
- * another checkout (bench/servers/memgate.ts there), as `memgate-before`.
+ * another checkout (bench/servers/memgate.ts there), as `memgate-before`; BENCH_MEMGATE_DIR=/path:
+ * run `memgate` itself from another checkout (e.g. a frozen copy, while the tree keeps changing).
  * BENCH_ONLY=a,b,c,d,e: run only these workloads.
  */
 import { execFileSync } from 'node:child_process';
@@ -187,6 +188,8 @@ async function countCalls(u: Upstreams): Promise<number> {
 interface RunRecord extends LoadResult {
   /** Share of one CPU the contender's process used during the run. */
   cpu: number;
+  /** CPU milliseconds the contender's process spent per answered request. */
+  cpuMsPerRequest: number;
 }
 
 interface Measured {
@@ -196,6 +199,7 @@ interface Measured {
   /** Upstream calls per query, from the emulators' counters over a separate run of `callSample` answered queries. */
   callsPerQuery: number;
   cpu: Summary;
+  cpuMsPerRequest: Summary;
   failures: number;
 }
 
@@ -206,6 +210,7 @@ function toMeasured(runs: RunRecord[], callsPerQuery: number): Measured {
     p50: summarize(runs.map((r) => r.p50)),
     p99: summarize(runs.map((r) => r.p99)),
     cpu: summarize(runs.map((r) => r.cpu)),
+    cpuMsPerRequest: summarize(runs.map((r) => r.cpuMsPerRequest)),
     failures: runs.reduce((s, r) => s + r.non2xx + r.errors + r.timeouts + r.withErrors, 0),
   };
 }
@@ -241,7 +246,7 @@ async function measure(label: string, jobs: Job[], upstreams: Upstreams, countUp
       const after = await job.contender.child.stats();
       const cpuUs = after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system;
       const wallMs = after.uptimeMs - before.uptimeMs;
-      const record: RunRecord = { ...res, cpu: cpuUs / 1000 / wallMs };
+      const record: RunRecord = { ...res, cpu: cpuUs / 1000 / wallMs, cpuMsPerRequest: cpuUs / 1000 / Math.max(1, res.ok) };
       log(`${label} ${r === 0 ? 'warm-up' : `run ${r}`} ${job.contender.name}: ${fmt(res.rps, 0)} req/s p50 ${fmt(res.p50, 2)} ms p99 ${fmt(res.p99, 2)} ms cpu ${fmt(record.cpu * 100, 0)}%${res.non2xx + res.errors + res.timeouts + res.withErrors ? ` FAILURES non2xx=${res.non2xx} errors=${res.errors} timeouts=${res.timeouts} graphqlErrors=${res.withErrors} ${res.errorSamples.join(' || ')}` : ''}`);
       if (r > 0) runs.get(job.contender.name)!.push(record);
     }
@@ -311,25 +316,40 @@ async function loadWorkload(key: 'one' | 'view', label: string, contenders: Cont
   const max = await measure(`${label} max`, usable.map((c) => ({ contender: c, build: () => c[key]!(freshUser()), connections: plan.connections, durationSec: plan.maxSec })), upstreams);
   say(`Maximum load: ${plan.connections} connections, ${plan.maxSec} s per run, ${plan.runs} runs after a warm-up; median (min..max).\n`);
   table(
-    ['contender', 'req/s', 'p50 ms', 'p99 ms', 'upstream calls/query', 'gateway CPU', 'failed (non-2xx, GraphQL errors, timeouts)'],
+    ['contender', 'req/s', 'p50 ms', 'p99 ms', 'upstream calls/query', 'gateway CPU', 'CPU ms/request', 'req/s per core', 'failed (non-2xx, GraphQL errors, timeouts)'],
     usable.map((c) => {
       const m = max.get(c.name)!;
-      return [c.name, fmtSummary(m.rps, 0), fmtSummary(m.p50, 2), fmtSummary(m.p99, 2), fmt(m.callsPerQuery, 2), `${fmt(m.cpu.median * 100, 0)}%`, String(m.failures)];
+      return [
+        c.name, fmtSummary(m.rps, 0), fmtSummary(m.p50, 2), fmtSummary(m.p99, 2), fmt(m.callsPerQuery, 2), `${fmt(m.cpu.median * 100, 0)}%`,
+        fmtSummary(m.cpuMsPerRequest, 2), fmt(1000 / m.cpuMsPerRequest.median, 0), String(m.failures),
+      ];
     }),
   );
+  say('\n"req/s per core" = 1000 / CPU ms per request: the capacity of one dedicated core, less sensitive than req/s to what else the machine runs.');
 
   const mem = max.get('memgate');
   const hive = max.get('hive-gateway');
   const yoga = max.get('yoga-hello');
+  const perCore = (m: Measured) => 1000 / m.cpuMsPerRequest.median;
   if (mem && hive) {
     const r = ratio(mem.rps.median, hive.rps.median);
-    say(`\nmemgate / Hive Gateway requests/s: **${fmt(r, 2)}x**`);
-    if (key === 'view') goal('(b) req/s vs Hive Gateway', '>= 3x', r, `${fmt(r, 2)}x`, r >= 3);
+    const rc = ratio(perCore(mem), perCore(hive));
+    say(`\nmemgate / Hive Gateway: requests/s **${fmt(r, 2)}x**, requests/s per core **${fmt(rc, 2)}x**`);
+    if (key === 'view') {
+      goal('(b) req/s vs Hive Gateway', '>= 3x', r, `${fmt(r, 2)}x`, r >= 3);
+      goal('(b) req/s per core vs Hive Gateway', '>= 3x', rc, `${fmt(rc, 2)}x`, rc >= 3);
+    }
   }
   if (mem && yoga) {
     const r = ratio(mem.rps.median, yoga.rps.median);
-    say(`memgate / bare yoga \`{ hello }\` requests/s: **${fmt(r, 2)}x**`);
+    const rc = ratio(perCore(mem), perCore(yoga));
+    say(`memgate / bare yoga \`{ hello }\`: requests/s **${fmt(r, 2)}x**, requests/s per core **${fmt(rc, 2)}x**`);
     goal('(a) req/s vs bare yoga', '>= 0.7x', r, `${fmt(r, 2)}x`, r >= 0.7);
+    goal('(a) req/s per core vs bare yoga', '>= 0.7x', rc, `${fmt(rc, 2)}x`, rc >= 0.7);
+  }
+  const before = max.get('memgate-before');
+  if (mem && before) {
+    say(`memgate / memgate-before: requests/s **${fmt(ratio(mem.rps.median, before.rps.median), 2)}x**, CPU ms per request ${fmt(before.cpuMsPerRequest.median, 2)} -> ${fmt(mem.cpuMsPerRequest.median, 2)} (**${fmt((1 - mem.cpuMsPerRequest.median / before.cpuMsPerRequest.median) * 100, 0)}%** less)`);
   }
   if (!mem) return;
 
@@ -477,9 +497,11 @@ async function profileMemgate(env: Record<string, string>): Promise<void> {
   const dir = join(resultsDir, 'profiles');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const child = await start<Record<string, unknown>>('memgate-profiled', 'servers/memgate.ts', GATEWAY_CPU, env, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  const memgateDir = process.env.BENCH_MEMGATE_DIR;
+  const entry = memgateDir ? join(memgateDir, 'bench/servers/memgate.ts') : 'servers/memgate.ts';
+  const child = await start<Record<string, unknown>>('memgate-profiled', entry, GATEWAY_CPU, env, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
   if (!child) return;
-  const c = memgateContender('memgate-profiled', child, memgateSchema());
+  const c = memgateContender('memgate-profiled', child, memgateSchema(memgateDir ?? repoDir));
   await runLoad({ url: (child.info.url as string).replace(/\/graphql$/, ''), build: () => c.view!(freshUser()), connections: plan.connections, durationSec: 2 });
   const res = await runLoad({ url: (child.info.url as string).replace(/\/graphql$/, ''), build: () => c.view!(freshUser()), connections: plan.connections, durationSec: plan.profileSec });
   await child.stop();
@@ -511,9 +533,10 @@ async function main(): Promise<void> {
   const upstreams: Upstreams = emulators.info;
   const env = { BENCH_SYNVO_URL: upstreams.synvoUrl, BENCH_MEMSYNC_URL: upstreams.memsyncUrl, BENCH_SYNVO_KEY: SYNVO_KEY, BENCH_MEMSYNC_KEY: MEMSYNC_KEY };
 
+  const memgateDir = process.env.BENCH_MEMGATE_DIR;
   const [direct, memgate, hive, yoga] = await Promise.all([
     start('direct', 'servers/direct.ts', GATEWAY_CPU, env),
-    start('memgate', 'servers/memgate.ts', GATEWAY_CPU, env),
+    start('memgate', memgateDir ? join(memgateDir, 'bench/servers/memgate.ts') : 'servers/memgate.ts', GATEWAY_CPU, env),
     start<Record<string, unknown>>('hive-gateway', 'servers/hive.ts', GATEWAY_CPU, env),
     start('yoga-hello', 'servers/yoga-hello.ts', GATEWAY_CPU, env),
   ]);
@@ -526,7 +549,7 @@ async function main(): Promise<void> {
   let memgateC: Contender | undefined;
   if (memgate) {
     try {
-      mgSchema = memgateSchema();
+      mgSchema = memgateSchema(memgateDir ?? repoDir);
       memgateC = memgateContender('memgate', memgate, mgSchema);
       contenders.push(memgateC);
     } catch (err) {
