@@ -279,9 +279,18 @@ describe('MemSync emulator: GET /profile/bio', () => {
   });
 
   it('shares one generation between concurrent readers of the same user', async () => {
-    await storeMemories(slow.url, 'noa', RICH);
-    const [a, b] = await Promise.all([getBio(slow.url, { user_id: 'noa' }), getBio(slow.url, { user_id: 'noa', format: 'short' })]);
-    expect(a.body.generated_at).toBe(b.body.generated_at);
-    expect(a.body.source_memories).toBe(6);
+    // Every reading of this clock is a minute later: two generations could never share generated_at.
+    let ticking = START;
+    const shared = await startMemSyncEmulator({ generationDelayMs: 300, now: () => (ticking += MINUTE) });
+    try {
+      await storeMemories(shared.url, 'noa', RICH);
+      const [a, b] = await Promise.all([getBio(shared.url, { user_id: 'noa' }), getBio(shared.url, { user_id: 'noa', format: 'short' })]);
+      expect(a.status).toBe(200);
+      expect(b.status).toBe(200);
+      expect(a.body.generated_at).toBe(b.body.generated_at);
+      expect(a.body.source_memories).toBe(6);
+    } finally {
+      await shared.stop();
+    }
   });
 });
