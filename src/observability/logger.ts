@@ -4,6 +4,7 @@
  * last-chance scrub of the serialised line that replaces every known secret (upstream API keys,
  * service keys, the JWT secret) and anything shaped like a bearer token or JWT.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger } from 'pino';
@@ -124,6 +125,26 @@ export interface CreateLoggerOptions {
   base?: Record<string, unknown>;
 }
 
+/** What every line written while a request is handled says about it (`useRequestLogging` fills it in). */
+export interface RequestLogFields {
+  /** The request id (`x-request-id`). */
+  reqId: string;
+  /** `user:<name>` or `service:<key fingerprint>`, once the request is authenticated. */
+  caller?: string | undefined;
+}
+
+/**
+ * The request being handled, carried across awaits, so that lines written deep in the call (an
+ * upstream failure, an unexpected error) name the request and caller that caused them.
+ */
+export const requestLogContext = new AsyncLocalStorage<RequestLogFields>();
+
+const requestFields = (): Record<string, unknown> => {
+  const fields = requestLogContext.getStore();
+  if (!fields) return {};
+  return fields.caller === undefined ? { reqId: fields.reqId } : { reqId: fields.reqId, caller: fields.caller };
+};
+
 /** Creates the gateway's pino logger with redaction, scrubbing and safe error serialisation. */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const scrub = createScrubber(options.secrets ?? []);
@@ -136,6 +157,8 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     hooks: { streamWrite: scrub },
+    // The line's own fields win over the request's (pino's default merge).
+    mixin: requestFields,
   };
   return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
 }

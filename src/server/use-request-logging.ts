@@ -3,12 +3,13 @@
  * caller's `x-request-id` when it is sane, else a fresh UUID, always returned in the response),
  * the caller (user name or service key fingerprint), the operation, the status, the duration and
  * the error codes. Never variables, results, headers or messages: the logger's redaction and
- * scrubbing are the second line of defence, not the first.
+ * scrubbing are the second line of defence, not the first. Every other line written while the
+ * request is handled (an upstream failure, a masked error) carries the same `reqId` and `caller`.
  */
 import { randomUUID } from 'node:crypto';
 import { getOperationAST, type DocumentNode, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
-import type { Logger } from '../observability/logger.js';
+import { requestLogContext, type Logger, type RequestLogFields } from '../observability/logger.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -61,16 +62,39 @@ export function useRequestLogging(options: RequestLoggingOptions): Plugin {
   };
   const isSocket = (context: unknown) => typeof context === 'object' && context !== null && 'socket' in context;
 
+  const begin = (request: Request): RequestState | undefined => {
+    let state = states.get(request);
+    if (state || skip.has(new URL(request.url, 'http://localhost').pathname)) return state;
+    const given = request.headers.get(REQUEST_ID_HEADER);
+    state = { id: given && SANE_REQUEST_ID.test(given) ? given : randomUUID(), start: performance.now(), codes: [] };
+    states.set(request, state);
+    return state;
+  };
+  // What the logger adds to the lines of this request; the caller once it is known.
+  const fieldsOf = new WeakMap<RequestState, RequestLogFields>();
+  const identify = (state: RequestState, context: unknown) => {
+    state.caller = describeCaller(context);
+    const fields = fieldsOf.get(state);
+    if (fields) fields.caller = state.caller;
+  };
+
   return {
-    onRequest({ request, url }) {
-      if (skip.has(url.pathname)) return;
-      const given = request.headers.get(REQUEST_ID_HEADER);
-      states.set(request, { id: given && SANE_REQUEST_ID.test(given) ? given : randomUUID(), start: performance.now(), codes: [] });
+    instrumentation: {
+      request({ request }, wrapped) {
+        const state = begin(request);
+        if (!state) return wrapped();
+        const fields: RequestLogFields = { reqId: state.id };
+        fieldsOf.set(state, fields);
+        return requestLogContext.run(fields, wrapped);
+      },
+    },
+    onRequest({ request }) {
+      begin(request);
     },
     onExecute({ args }) {
       const state = stateOf(args.contextValue);
       if (!state) return;
-      state.caller = describeCaller(args.contextValue);
+      identify(state, args.contextValue);
       Object.assign(state, describeOperation(args.document, args.operationName));
     },
     onSubscribe({ args }) {
@@ -78,7 +102,7 @@ export function useRequestLogging(options: RequestLoggingOptions): Plugin {
       const described = describeOperation(args.document, args.operationName);
       const state = stateOf(ctx);
       if (state && !isSocket(ctx)) {
-        state.caller = describeCaller(ctx);
+        identify(state, ctx);
         Object.assign(state, described);
         return;
       }

@@ -26,7 +26,7 @@ describe('useRequestLogging', () => {
   });
   afterAll(() => server.stop());
 
-  const lineFor = (reqId: string) => lines.find((l) => l['reqId'] === reqId);
+  const lineFor = (reqId: string) => lines.find((l) => l['reqId'] === reqId && l['msg'] === 'request');
 
   it('honours and returns the caller x-request-id and logs the user, operation and status', async () => {
     const res = await post(server.url, { query: 'query Greet { echo(text: "hello") }' }, { 'x-request-id': 'req-123', 'x-test-user': 'alex' });
@@ -56,6 +56,17 @@ describe('useRequestLogging', () => {
     // The masked error's original reaches the log through yoga's logger, scrubbed and without a stack.
     expect(raw).toContain('hunter2hunter2');
     expect(raw).not.toMatch(/"stack"/);
+  });
+
+  it('puts the request id and caller on every other line written while the request is handled', async () => {
+    await post(server.url, { query: '{ boom }' }, { 'x-test-user': 'alex', 'x-request-id': 'boom-1' });
+    await expect.poll(() => lineFor('boom-1')).toBeDefined();
+    const own = lines.filter((l) => l['reqId'] === 'boom-1');
+    // The masked error's line (from yoga's logger, deep in execution) and the request line.
+    expect(own.map((l) => l['msg']).sort()).toEqual(['request', 'unexpected error (masked in the response)']);
+    expect(own.every((l) => l['caller'] === 'user:alex')).toBe(true);
+    logger.info('between requests');
+    expect(lines.at(-1)).toEqual(expect.not.objectContaining({ reqId: expect.anything() }));
   });
 });
 

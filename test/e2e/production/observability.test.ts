@@ -78,7 +78,7 @@ describe('logs and metrics of a full run through every feature', () => {
     statuses.push(upload.status);
     expect(((await upload.json()) as { data: { uploadFile: { id: string } } }).data.uploadFile.id).toBeTruthy();
     gw.memsync.controls.addFault({ route: 'bio', kind: 'status', status: 500, times: 3 });
-    await post({ query: '{ user(name: "default") { name biography { __typename } } }' }, asService);
+    await post({ query: '{ user(name: "default") { name biography { __typename } } }' }, { ...asService, 'x-request-id': 'bio-fails' });
     await post({ query: '{ viewer { name } }' }, { authorization: `Bearer ${jwt.slice(0, -4)}abcd` });
     await post({ query: `{ user(name: "default") { ${'name '.repeat(2100)} } }` }, asService);
     await post({ query: '{ user(name: "bob") { name } }' }, asUser);
@@ -111,6 +111,11 @@ describe('logs and metrics of a full run through every feature', () => {
     expect(lines.length).toBe(statuses.length);
     expect(lines.some((l) => l['caller'] === 'user:default')).toBe(true);
     expect(gw.logLines().some((l) => l['msg'] === 'subscription ended' && l['transport'] === 'ws')).toBe(true);
+  });
+
+  it('names the request and caller on the line of the upstream failure it caused', () => {
+    const failure = gw.logLines().find((l) => l['msg'] === 'upstream call failed' && l['endpoint'] === 'bio');
+    expect(failure).toMatchObject({ reqId: 'bio-fails', caller: expect.stringMatching(/^service:/), service: 'memsync', status: 500 });
   });
 
   it('holds no upstream API key, service key, token, or profile, memory, file or answer text', () => {
