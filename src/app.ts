@@ -109,7 +109,9 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     state,
     devToken,
     production,
-    start() {
+    async start() {
+      // Rate limits shared on Redis from the first request (bounded: Redis away must not block).
+      await production.connected();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {

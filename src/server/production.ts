@@ -49,6 +49,12 @@ export interface Production {
   onUpstreamCall(info: UpstreamCallInfo): void;
   /** The hooks to give the upstream clients: `onCall` and `onBreakerStateChange`. */
   upstreamHooks: Pick<UpstreamClientOptions, 'onCall' | 'onBreakerStateChange'>;
+  /**
+   * Resolves once the rate-limit Redis is connected, so the first requests already share the
+   * budget of every instance; or at its first connection error or after `timeoutMs` (Redis away:
+   * per-instance limits, and /readyz says so). At once without Redis.
+   */
+  connected(timeoutMs?: number): Promise<void>;
   /** Closes what this module opened (the rate-limit Redis connection, the tracer). */
   close(): Promise<void>;
 }
@@ -158,6 +164,21 @@ export function createProduction(config: Readonly<Config>, options: ProductionOp
         metrics.setBreakerState(service, state);
         logger.warn({ service, state }, 'upstream circuit breaker changed state');
       },
+    },
+    connected(timeoutMs = 2_000) {
+      const client = redis;
+      if (!client || client.status === 'ready') return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          client.off('ready', done);
+          client.off('error', done);
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        client.once('ready', done);
+        client.once('error', done);
+      });
     },
     async close() {
       await tracing.shutdown().catch(() => {});

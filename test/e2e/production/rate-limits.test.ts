@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asService, startGateway, type Gateway } from './harness.js';
@@ -11,9 +12,11 @@ describe('rate limits shared by two gateway instances on Redis', () => {
   let a: Gateway;
   let b: Gateway;
 
+  let env: Record<string, string>;
+
   beforeAll(async () => {
     await redis.connect();
-    const env = { REDIS_URL: 'redis://127.0.0.1:6379', MEMGATE_REDIS_PREFIX: prefix, MEMGATE_RATE_LIMIT_USER_PER_MINUTE: '3', MEMGATE_RATE_LIMIT_SERVICE_PER_MINUTE: '4' };
+    env = { REDIS_URL: 'redis://127.0.0.1:6379', MEMGATE_REDIS_PREFIX: prefix, MEMGATE_RATE_LIMIT_USER_PER_MINUTE: '3', MEMGATE_RATE_LIMIT_SERVICE_PER_MINUTE: '4' };
     a = await startGateway({ env });
     b = await startGateway({ env, upstreams: { synvo: a.synvo, memsync: a.memsync } });
   });
@@ -44,6 +47,33 @@ describe('rate limits shared by two gateway instances on Redis', () => {
     const statuses = [];
     for (const gw of [a, b, a, b, a]) statuses.push((await gw.post({ query: '{ user(name: "default") { name } }' }, asService)).status);
     expect(statuses).toEqual([200, 200, 200, 200, 429]);
+  });
+
+  it('counts the first operation after a start in Redis, even when Redis is slow to answer at first', async () => {
+    // A proxy that holds each new connection's first bytes for 300 ms, so the gateway's Redis
+    // connection is not ready yet when the gateway could already listen.
+    const proxy = createServer((socket) => {
+      socket.pause();
+      setTimeout(() => {
+        const upstream = connect(6379, '127.0.0.1');
+        socket.pipe(upstream).pipe(socket);
+        socket.resume();
+        const close = () => (socket.destroy(), upstream.destroy());
+        socket.on('error', close).on('close', close);
+        upstream.on('error', close).on('close', close);
+      }, 300);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const slowRedis = `redis://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const c = await startGateway({ env: { ...env, REDIS_URL: slowRedis }, upstreams: { synvo: a.synvo, memsync: a.memsync } });
+    try {
+      const res = await c.post({ query: NAME }, { authorization: `Bearer ${await c.jwt('first-comer')}` });
+      expect(res.status).toBe(200);
+      expect(await redis.get(`${prefix}rl:user:first-comer`)).toBe('1');
+    } finally {
+      await c.stop();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   it('counts the refused operations in /metrics', async () => {
