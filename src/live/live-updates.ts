@@ -147,10 +147,19 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
       const known = await state.getStatus(channel.key).catch(() => undefined);
       if (known && terminal.has(known.status)) deliver(channel, known);
       while (wanted(channel)) {
+        const held = holding;
         holding = await state.holdLease(channel.key, leaseTtl).catch((error: unknown) => {
           onError(error, 'lease');
           return false;
         });
+        if (holding && !held) {
+          // A lease just taken may be one released by an instance that saw the file finish.
+          const latest = await state.getStatus(channel.key).catch(() => undefined);
+          if (latest && terminal.has(latest.status)) {
+            deliver(channel, latest);
+            continue;
+          }
+        }
         if (holding) {
           try {
             polls += 1;
