@@ -28,15 +28,15 @@ import { attachGraphQLWs, type GraphQLWsOptions } from './server/ws.js';
 export const GRAPHQL_PATH = '/graphql';
 
 export interface AppOptions {
-  /** Upstream clients to use instead of ones built from the config (tests). */
+  /** Upstream clients to use instead of ones built from the config (tests); the caller closes them. @default built from the config */
   clients?: UpstreamClients;
-  /** Streaming transports: graphql-ws limits and timers, the SSE heartbeat (issue 6). */
+  /** Streaming transports: graphql-ws limits and timers, the SSE heartbeat (issue 6). @default {} */
   streaming?: {
     ws?: Omit<GraphQLWsOptions, 'path'>;
     /** Longest silence on an SSE response before a `:` heartbeat. @default 12000 */
     sseHeartbeatMs?: number;
   };
-  /** Logger, limits, rate limits and tracing overrides (issue 8). */
+  /** Logger, limits, rate limits and tracing overrides (issue 8). @default {} */
   production?: ProductionOptions;
 }
 

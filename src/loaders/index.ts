@@ -69,7 +69,7 @@ export interface Loaders {
 export interface LoaderOptions {
   synvo: SynvoClient;
   memsync: MemSyncClient;
-  /** Aborts every upstream call of the request. */
+  /** Aborts every upstream call of the request. @default undefined (calls are not aborted) */
   signal?: AbortSignal;
   /** Max calls in flight per endpoint within one request. @default 8 */
   concurrency?: number;

@@ -26,9 +26,9 @@ query FullView {
 `;
 
 export interface GraphiQLSetup {
-  /** A development JWT for the seed user `default`, preset as the Authorization header. */
+  /** A development JWT for the seed user `default`, preset as the Authorization header. @default null (no header preset) */
   devToken?: string | null;
-  /** The development service key, mentioned in the default query's comments. */
+  /** The development service key, mentioned in the default query's comments. @default null (not mentioned) */
   devServiceKey?: string | null;
 }
 
