@@ -1,3 +1,13 @@
+import {
+  getNamedType,
+  getNullableType,
+  isEnumType,
+  isInputObjectType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  type GraphQLInputType,
+} from 'graphql';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
@@ -12,6 +22,7 @@ import {
   UsersProfilesDocument,
   ViewerNameDocument,
 } from './operations.js';
+import { schema } from '../../../src/schema/index.js';
 import {
   JWT_SECRET,
   MEMSYNC_CANARY_KEY,
@@ -120,6 +131,71 @@ describe('a JWT caller cannot reach another user', () => {
   test('through a name that differs only in case', async () => {
     const res = await h.execute(UserNameDocument, { name: 'Default' }, bearer(await h.jwt('default')));
     expect(res.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+  });
+});
+
+describe('every root field that names a user', () => {
+  // Walks the schema, so a field added later is checked too: for each Query, Mutation and
+  // Subscription field with a user-naming argument, a JWT caller naming another user.
+  const USER_ARGS = new Set(['name', 'names', 'user']);
+  const sample = (type: GraphQLInputType): string => {
+    if (isNonNullType(type)) return sample(type.ofType);
+    if (isListType(type)) return `[${sample(type.ofType)}]`;
+    if (isEnumType(type)) return type.getValues()[0]!.name;
+    if (isInputObjectType(type)) {
+      const required = Object.values(type.getFields()).filter((f) => isNonNullType(f.type));
+      return `{ ${required.map((f) => `${f.name}: ${sample(f.type)}`).join(', ')} }`;
+    }
+    if (type.name === 'Int' || type.name === 'Float') return '1';
+    if (type.name === 'Boolean') return 'true';
+    if (type.name === 'DateTime') return '"2025-01-01T00:00:00Z"';
+    if (type.name === 'File') return '$file';
+    return '"x1"';
+  };
+  const cases = (['Query', 'Mutation', 'Subscription'] as const).flatMap((root) => {
+    const type = root === 'Query' ? schema.getQueryType() : root === 'Mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+    return Object.values(type?.getFields() ?? {}).flatMap((field) => {
+      const userArg = field.args.find((a) => USER_ARGS.has(a.name));
+      if (!userArg) return [];
+      const args = field.args
+        .filter((a) => a === userArg || isNonNullType(a.type))
+        .map((a) => `${a.name}: ${a === userArg ? (isListType(getNullableType(a.type)) ? '["default", "alex"]' : '"alex"') : sample(a.type)}`);
+      const returns = getNamedType(field.type);
+      const selection = isLeafType(returns) ? '' : ' { __typename }';
+      const usesFile = args.some((a) => a.includes('$file'));
+      const operation = `${root.toLowerCase()}${usesFile ? '($file: File!)' : ''} { ${field.name}(${args.join(', ')})${selection} }`;
+      return [{ label: `${root}.${field.name}(${userArg.name})`, operation, usesFile, subscription: root === 'Subscription' }];
+    });
+  });
+
+  test('are found by walking the schema: user, users, the mutations and the subscriptions', () => {
+    expect(cases.map((c) => c.label)).toEqual(
+      expect.arrayContaining(['Query.user(name)', 'Query.users(names)', 'Mutation.uploadFile(user)', 'Mutation.storeMemories(user)', 'Subscription.ask(user)']),
+    );
+  });
+
+  test.each(cases)('$label is FORBIDDEN to a JWT caller naming another user, without an upstream call', async ({ operation, usesFile, subscription }) => {
+    const headers = bearer(await h.jwt('default'));
+    let text: string;
+    if (usesFile) {
+      const form = new FormData();
+      form.set('operations', JSON.stringify({ query: operation, variables: { file: null } }));
+      form.set('map', JSON.stringify({ 0: ['variables.file'] }));
+      form.set('0', new File(['hello'], 'hello.txt', { type: 'text/plain' }));
+      text = await (await fetch(h.url, { method: 'POST', headers, body: form })).text();
+    } else if (subscription) {
+      const res = await request(h.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers },
+        body: JSON.stringify({ query: operation }),
+      });
+      text = await res.body.text();
+    } else {
+      text = (await h.post({ query: operation }, headers)).text;
+    }
+    expect(text).toContain('"code":"FORBIDDEN"');
+    expect(callsOf(h.synvo)).toEqual({});
+    expect(callsOf(h.memsync)).toEqual({});
   });
 });
 
