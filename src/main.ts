@@ -21,7 +21,15 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const app = await createApp(config);
-  const { url } = await app.start();
+  let url: string;
+  try {
+    ({ url } = await app.start());
+  } catch (error) {
+    // A taken port or a bad HOST: say so in one line (no stack), release what was opened, exit 1.
+    console.error(`memgate: cannot listen on ${config.host}:${config.port}: ${error instanceof Error ? error.message : String(error)}`);
+    await app.stop().catch(() => {});
+    process.exit(1);
+  }
   console.log(`memgate: listening on ${url} (pid ${process.pid})`);
 
   let stopping = false;

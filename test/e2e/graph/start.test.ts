@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -81,6 +83,31 @@ describe.concurrent('the production entry', () => {
     expect(code).toBe(1);
     expect(run.output()).toMatch(/MEMGATE_JWT_SECRET, MEMGATE_JWKS_URL or MEMGATE_SERVICE_KEYS/);
     expect(run.output()).not.toContain('sk-real-key');
+  });
+
+  test('says which address is taken and exits 1, without a stack trace', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const run = launch('src/main.ts', {
+        NODE_ENV: 'production',
+        PORT: String(port),
+        SYNVO_BASE_URL: 'http://127.0.0.1:9',
+        SYNVO_API_KEY: 'sk-real-key-123',
+        MEMSYNC_BASE_URL: 'http://127.0.0.1:9',
+        MEMSYNC_API_KEY: 'sk-real-key-456',
+        MEMGATE_SERVICE_KEYS: 'service-key-0123',
+      });
+      const [code] = await once(run.child, 'exit');
+      expect(code).toBe(1);
+      expect(run.output()).toContain(`cannot listen on 127.0.0.1:${port}`);
+      expect(run.output()).toContain('EADDRINUSE');
+      expect(run.output()).not.toMatch(/^\s+at /m);
+      expect(run.output()).not.toContain('sk-real-key');
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 
   test('names the bad variable and exits on an invalid value', async () => {
