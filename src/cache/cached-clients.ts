@@ -31,12 +31,12 @@ const isBioNotReady = (value: unknown): value is BioNotReadyEntry =>
 export function createCachedSynvoClient(client: SynvoClient, cache: ReadCache): SynvoClient {
   return {
     service: 'synvo',
-    getProfile: (user, opts) => cache.read('profile', user, null, () => client.getProfile(user, opts)),
-    getEvents: (user, query, opts) => cache.read('events', user, query ?? {}, () => client.getEvents(user, query, opts)),
-    ask: (user, question, opts) => cache.read('answer', user, question, () => client.ask(user, question, opts)),
+    getProfile: (user, opts) => cache.read('profile', user, null, (signal) => client.getProfile(user, { ...opts, signal }), undefined, opts?.signal),
+    getEvents: (user, query, opts) => cache.read('events', user, query ?? {}, (signal) => client.getEvents(user, query, { ...opts, signal }), undefined, opts?.signal),
+    ask: (user, question, opts) => cache.read('answer', user, question, (signal) => client.ask(user, question, { ...opts, signal }), undefined, opts?.signal),
     askStream: (user, question, opts) => client.askStream(user, question, opts),
-    searchFiles: (user, query, opts) => cache.read('search', user, query, () => client.searchFiles(user, query, opts)),
-    listFiles: (user, query, opts) => cache.read('files', user, query ?? {}, () => client.listFiles(user, query, opts)),
+    searchFiles: (user, query, opts) => cache.read('search', user, query, (signal) => client.searchFiles(user, query, { ...opts, signal }), undefined, opts?.signal),
+    listFiles: (user, query, opts) => cache.read('files', user, query ?? {}, (signal) => client.listFiles(user, query, { ...opts, signal }), undefined, opts?.signal),
     getFileStatus: (user, fileId, opts) => client.getFileStatus(user, fileId, opts),
     async uploadFile(user, file, path, opts) {
       const result = await client.uploadFile(user, file, path, opts);
@@ -72,8 +72,8 @@ export function createCachedMemSyncClient(client: MemSyncClient, cache: ReadCach
           'bio',
           user,
           args,
-          () =>
-            client.getBio(user, query, opts).catch((error: unknown) => {
+          (signal) =>
+            client.getBio(user, query, { ...opts, signal }).catch((error: unknown) => {
               const e = error as Partial<UpstreamError>;
               if (e?.code !== 'NOT_FOUND') throw error;
               const bioNotReady: BioNotReadyEntry['bioNotReady'] = { message: (error as Error).message };
@@ -83,6 +83,7 @@ export function createCachedMemSyncClient(client: MemSyncClient, cache: ReadCach
               return { bioNotReady };
             }),
           (value) => (isBioNotReady(value) ? cache.ttlMs : bioTtl(value)),
+          opts?.signal,
         );
         if (!isBioNotReady(entry)) return entry;
         throw new UpstreamError(entry.bioNotReady.message, { code: 'NOT_FOUND', service: 'memsync', endpoint: 'bio', ...entry.bioNotReady });
@@ -93,7 +94,7 @@ export function createCachedMemSyncClient(client: MemSyncClient, cache: ReadCach
       await cache.put('bio', user, args, bio, bioTtl(bio));
       return bio;
     },
-    searchMemories: (user, query, opts) => cache.read('memories', user, query, () => client.searchMemories(user, query, opts)),
+    searchMemories: (user, query, opts) => cache.read('memories', user, query, (signal) => client.searchMemories(user, query, { ...opts, signal }), undefined, opts?.signal),
     async storeMemories(user, input, opts) {
       try {
         return await client.storeMemories(user, input, opts);

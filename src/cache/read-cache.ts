@@ -27,9 +27,18 @@ export interface ReadCache {
   readonly ttlMs: number;
   /**
    * The cached value of `load()` for (kind, user, args). `ttlMs(value)` decides how long this
-   * value lives (default: `ttlMs` of the options); 0 or less: not cached.
+   * value lives (default: `ttlMs` of the options); 0 or less: not cached. `signal` is the
+   * caller's: when it aborts, this caller stops waiting, but a load shared with other callers is
+   * aborted (through the signal `load` receives) only once every caller waiting on it has gone.
    */
-  read<T>(kind: CachedReadKind, user: string, args: unknown, load: () => Promise<T>, ttlMs?: (value: T) => number): Promise<T>;
+  read<T>(
+    kind: CachedReadKind,
+    user: string,
+    args: unknown,
+    load: (signal: AbortSignal | undefined) => Promise<T>,
+    ttlMs?: (value: T) => number,
+    signal?: AbortSignal,
+  ): Promise<T>;
   /** Stores a value just read from the upstream (e.g. a regenerated biography). */
   put(kind: CachedReadKind, user: string, args: unknown, value: unknown, ttlMs: number): Promise<void>;
   /** Drops every cached read of these kinds for this user. */
@@ -51,11 +60,50 @@ export function stableKey(value: unknown): string {
   }) ?? 'null';
 }
 
+/** One upstream load shared by every concurrent identical read. */
+interface Flight {
+  promise: Promise<unknown>;
+  controller: AbortController;
+  /** Callers still waiting that could still abort; a caller without a signal pins the load. */
+  abortable: number;
+  pinned: boolean;
+  /** Aborts the load and forgets it, so later reads start afresh. */
+  abandon(reason: unknown): void;
+}
+
+/** Waits for a shared load on behalf of one caller, leaving (and maybe aborting the load) when its signal aborts. */
+function waitFor<T>(flight: Flight, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) {
+    flight.pinned = true;
+    return flight.promise as Promise<T>;
+  }
+  flight.abortable += 1;
+  return new Promise<T>((resolve, reject) => {
+    const leave = () => {
+      flight.abortable -= 1;
+      if (flight.abortable === 0 && !flight.pinned) flight.abandon(signal.reason);
+      reject(signal.reason);
+    };
+    if (signal.aborted) return leave();
+    signal.addEventListener('abort', leave, { once: true });
+    flight.promise.then(
+      (value) => {
+        signal.removeEventListener('abort', leave);
+        resolve(value as T);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', leave);
+        reject(error);
+      },
+    );
+  });
+}
+
 export function createReadCache(options: ReadCacheOptions): ReadCache {
   const { store } = options;
   const defaultTtl = options.ttlMs ?? 30_000;
   const onError = options.onError ?? (() => {});
-  const inFlight = new Map<string, Promise<unknown>>();
+  const inFlight = new Map<string, Flight>();
   // When each namespace was last invalidated, on a local counter; enough to spot loads that raced an invalidation.
   let clock = 0;
   const invalidatedAt = new LRUCache<string, number>({ max: 10_000 });
@@ -65,16 +113,24 @@ export function createReadCache(options: ReadCacheOptions): ReadCache {
 
   return {
     ttlMs: defaultTtl,
-    async read<T>(kind: CachedReadKind, user: string, args: unknown, load: () => Promise<T>, ttlMs?: (value: T) => number): Promise<T> {
-      if (!user || defaultTtl <= 0) return load();
+    async read<T>(
+      kind: CachedReadKind,
+      user: string,
+      args: unknown,
+      load: (signal: AbortSignal | undefined) => Promise<T>,
+      ttlMs?: (value: T) => number,
+      signal?: AbortSignal,
+    ): Promise<T> {
+      if (!user || defaultTtl <= 0) return load(signal);
       const namespace = namespaceOf(kind, user);
       const field = stableKey(args);
       const flightKey = `${namespace}\u0000${field}`;
       const pending = inFlight.get(flightKey);
       if (pending) {
         stats.hits += 1;
-        return pending as Promise<T>;
+        return waitFor<T>(pending, signal);
       }
+      const controller = new AbortController();
       const promise = (async () => {
         try {
           const cached = await store.get(namespace, field);
@@ -87,7 +143,7 @@ export function createReadCache(options: ReadCacheOptions): ReadCache {
         }
         stats.misses += 1;
         const startedAt = clock;
-        const value = await load();
+        const value = await load(controller.signal);
         const ttl = ttlMs ? ttlMs(value) : defaultTtl;
         if (ttl > 0 && (invalidatedAt.get(namespace) ?? -1) <= startedAt) {
           try {
@@ -98,11 +154,25 @@ export function createReadCache(options: ReadCacheOptions): ReadCache {
         }
         return value;
       })();
-      inFlight.set(flightKey, promise);
+      const flight: Flight = {
+        promise,
+        controller,
+        abortable: 0,
+        pinned: false,
+        abandon(reason) {
+          if (inFlight.get(flightKey) === flight) inFlight.delete(flightKey);
+          controller.abort(reason);
+        },
+      };
+      inFlight.set(flightKey, flight);
+      // Nobody may be left to observe a failure once every caller has gone.
+      promise.catch(() => {});
       try {
-        return await promise;
+        return await waitFor<T>(flight, signal);
       } finally {
-        if (inFlight.get(flightKey) === promise) inFlight.delete(flightKey);
+        void promise.finally(() => {
+          if (inFlight.get(flightKey) === flight) inFlight.delete(flightKey);
+        }).catch(() => {});
       }
     },
     async put(kind, user, args, value, ttlMs) {

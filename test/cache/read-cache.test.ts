@@ -123,3 +123,60 @@ describe('the read cache turned off', () => {
     expect(calls.n).toBe(3);
   });
 });
+
+describe('a load shared by concurrent identical reads', () => {
+  /** A load that waits for its signal or for `finish`, and says which happened. */
+  function gatedLoad() {
+    const seen: { signal?: AbortSignal; calls: number } = { calls: 0 };
+    let finish!: (value: string) => void;
+    const load = (signal: AbortSignal | undefined) => {
+      seen.calls += 1;
+      seen.signal = signal;
+      return new Promise<string>((resolve, reject) => {
+        finish = resolve;
+        signal?.addEventListener('abort', () => reject(new Error('load aborted')), { once: true });
+      });
+    };
+    return { seen, load, finish: (value: string) => finish(value) };
+  }
+
+  it('goes on for the callers still waiting when one of them aborts', async () => {
+    const cache = createReadCache({ store: createMemoryCacheStore() });
+    const gate = gatedLoad();
+    const leaving = new AbortController();
+    const staying = new AbortController();
+    const first = cache.read('profile', 'alex', null, gate.load, undefined, leaving.signal);
+    const second = cache.read('profile', 'alex', null, gate.load, undefined, staying.signal);
+    leaving.abort(new Error('client left'));
+    await expect(first).rejects.toThrow('client left');
+    expect(gate.seen.signal?.aborted).toBe(false);
+    gate.finish('profile of alex');
+    expect(await second).toBe('profile of alex');
+    expect(gate.seen.calls).toBe(1);
+  });
+
+  it('is aborted once every caller waiting on it has aborted, and the next read starts afresh', async () => {
+    const cache = createReadCache({ store: createMemoryCacheStore() });
+    const gate = gatedLoad();
+    const callers = [new AbortController(), new AbortController()];
+    const reads = callers.map((c) => cache.read('profile', 'alex', null, gate.load, undefined, c.signal));
+    for (const c of callers) c.abort(new Error('gone'));
+    await Promise.all(reads.map((r) => expect(r).rejects.toThrow('gone')));
+    expect(gate.seen.signal?.aborted).toBe(true);
+    expect(await cache.read('profile', 'alex', null, async () => 'fresh')).toBe('fresh');
+    expect(gate.seen.calls).toBe(1);
+  });
+
+  it('is never aborted while a caller without a signal waits on it', async () => {
+    const cache = createReadCache({ store: createMemoryCacheStore() });
+    const gate = gatedLoad();
+    const withSignal = new AbortController();
+    const aborted = cache.read('profile', 'alex', null, gate.load, undefined, withSignal.signal);
+    const pinned = cache.read('profile', 'alex', null, gate.load);
+    withSignal.abort(new Error('gone'));
+    await expect(aborted).rejects.toThrow('gone');
+    expect(gate.seen.signal?.aborted).toBe(false);
+    gate.finish('kept');
+    expect(await pinned).toBe('kept');
+  });
+});
