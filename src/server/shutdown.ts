@@ -7,6 +7,7 @@
  * The order (see src/app.ts `stop`): begin -> stop accepting -> subscriptions end with
  * SHUTTING_DOWN -> sockets closed with 1001 -> in-flight requests drained -> pools and Redis closed.
  */
+import { setMaxListeners } from 'node:events';
 import type { Server } from 'node:http';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
@@ -35,6 +36,8 @@ export interface Shutdown {
 
 export function createShutdown(): Shutdown {
   const controller = new AbortController();
+  // Every open subscription listens on this one signal: thousands of listeners are expected, not a leak.
+  setMaxListeners(0, controller.signal);
   let open = 0;
   const idleWaiters = new Set<() => void>();
   return {
