@@ -5,9 +5,7 @@
  * upstream clients report to; and what must be closed last on stop.
  */
 import type { DestinationStream } from 'pino';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
@@ -16,6 +14,7 @@ import { createMetrics, type GatewayMetrics } from '../observability/metrics.js'
 import { createTracing, type GatewayTracing, type TracingOptions } from '../observability/tracing.js';
 import type { UpstreamCallInfo, UpstreamClientOptions } from '../upstream/types.js';
 import { createShutdown, useGracefulShutdown, type Shutdown } from './shutdown.js';
+import { useCsrfPrevention } from './use-csrf-prevention.js';
 import { httpReachable, redisReachable, useHealth, type ReadinessCheck } from './use-health.js';
 import { useLimits, type LimitsOptions } from './use-limits.js';
 import { useMetrics } from './use-metrics.js';
@@ -57,25 +56,6 @@ export interface Production {
   connected(timeoutMs?: number): Promise<void>;
   /** Closes what this module opened (the rate-limit Redis connection, the tracer). */
   close(): Promise<void>;
-}
-
-/** Requests with one of these headers cannot come from a plain HTML form or a simple cross-site GET. */
-const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'graphql-preflight', 'apollo-require-preflight', 'x-apollo-operation-name', 'authorization', 'x-api-key'];
-
-/** yoga's CSRF prevention, with a code on its refusal. */
-function useCsrfPrevention(): Plugin {
-  const inner = useCSRFPrevention({ requestHeaders: CSRF_HEADERS });
-  return {
-    onRequestParse(payload) {
-      try {
-        return inner.onRequestParse?.(payload);
-      } catch {
-        throw new GraphQLError(`Requests without a JSON body need one of these headers: ${CSRF_HEADERS.join(', ')}`, {
-          extensions: { code: 'CSRF_PREVENTED', http: { status: 403 } },
-        });
-      }
-    },
-  };
 }
 
 export function createProduction(config: Readonly<Config>, options: ProductionOptions = {}): Production {
