@@ -131,6 +131,11 @@ export interface RequestLogFields {
   reqId: string;
   /** `user:<name>` or `service:<key fingerprint>`, once the request is authenticated. */
   caller?: string | undefined;
+  /**
+   * Set once the response is made. Work the request started and others share outlives it (a
+   * shared poll, a timer): its lines must not claim this request.
+   */
+  ended?: boolean;
 }
 
 /**
@@ -141,7 +146,7 @@ export const requestLogContext = new AsyncLocalStorage<RequestLogFields>();
 
 const requestFields = (): Record<string, unknown> => {
   const fields = requestLogContext.getStore();
-  if (!fields) return {};
+  if (!fields || fields.ended) return {};
   return fields.caller === undefined ? { reqId: fields.reqId } : { reqId: fields.reqId, caller: fields.caller };
 };
 

@@ -85,7 +85,13 @@ export function useRequestLogging(options: RequestLoggingOptions): Plugin {
         if (!state) return wrapped();
         const fields: RequestLogFields = { reqId: state.id };
         fieldsOf.set(state, fields);
-        return requestLogContext.run(fields, wrapped);
+        return requestLogContext.run(fields, async () => {
+          try {
+            await wrapped();
+          } finally {
+            fields.ended = true;
+          }
+        });
       },
     },
     onRequest({ request }) {

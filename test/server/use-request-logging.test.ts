@@ -20,7 +20,17 @@ describe('useRequestLogging', () => {
 
   beforeAll(async () => {
     server = await startPluginServer({
-      plugins: [useRequestLogging({ logger })],
+      plugins: [
+        useRequestLogging({ logger }),
+        {
+          // Work a request starts that outlives it, like a shared poll.
+          onExecute({ args }) {
+            if ((args.contextValue as { request: Request }).request.headers.get('x-test-background')) {
+              setTimeout(() => logger.info('background work'), 20);
+            }
+          },
+        },
+      ],
       yoga: { logging: toYogaLogger(logger), maskedErrors: { isDev: false } },
     });
   });
@@ -67,6 +77,13 @@ describe('useRequestLogging', () => {
     expect(own.every((l) => l['caller'] === 'user:alex')).toBe(true);
     logger.info('between requests');
     expect(lines.at(-1)).toEqual(expect.not.objectContaining({ reqId: expect.anything() }));
+  });
+
+  it('leaves the request id off lines of work that outlives the request', async () => {
+    await post(server.url, { query: '{ echo(text: "x") }' }, { 'x-test-user': 'alex', 'x-request-id': 'bg-1', 'x-test-background': '1' });
+    await expect.poll(() => lines.find((l) => l['msg'] === 'background work')).toBeDefined();
+    expect(lines.find((l) => l['msg'] === 'background work')).not.toHaveProperty('reqId');
+    expect(lineFor('bg-1')).toMatchObject({ caller: 'user:alex', status: 200 });
   });
 });
 
