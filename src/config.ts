@@ -55,6 +55,8 @@ export interface CacheConfig {
 export interface LiveConfig {
   /** Time between two status polls of a file being followed, in ms. @default 1000 */
   pollIntervalMs: number;
+  /** Time between two polls of a user's events while the user has `events` subscribers, in ms. @default 5000 */
+  eventsPollIntervalMs: number;
 }
 
 /** Production readiness (issue 8): switches, persisted documents, rate limits, tracing, shutdown. */
@@ -222,6 +224,10 @@ const envSchema = z.object({
     emptyToUndefined,
     z.coerce.number({ invalid_type_error: 'must be a number of milliseconds' }).int('must be a whole number').min(10, 'must be at least 10').max(60_000, 'must be at most 60000').default(1_000),
   ),
+  MEMGATE_EVENTS_POLL_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ invalid_type_error: 'must be a number of milliseconds' }).int('must be a whole number').min(10, 'must be at least 10').max(300_000, 'must be at most 300000').default(5_000),
+  ),
 });
 
 function stripSlash(url: string): string {
@@ -272,7 +278,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: e.REDIS_URL ?? null,
     redisPrefix: e.MEMGATE_REDIS_PREFIX,
     cache: { ttlMs: Math.round(e.MEMGATE_CACHE_TTL_SECONDS * 1000), maxEntries: e.MEMGATE_CACHE_MAX_ENTRIES },
-    live: { pollIntervalMs: e.MEMGATE_FILE_POLL_MS },
+    live: { pollIntervalMs: e.MEMGATE_FILE_POLL_MS, eventsPollIntervalMs: e.MEMGATE_EVENTS_POLL_MS },
     synvo: {
       baseUrl: e.SYNVO_BASE_URL ? stripSlash(e.SYNVO_BASE_URL) : null,
       apiKey: e.SYNVO_BASE_URL ? (e.SYNVO_API_KEY ?? '') : (e.SYNVO_API_KEY ?? EMULATOR_API_KEYS.synvo),

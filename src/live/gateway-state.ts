@@ -60,6 +60,7 @@ export function createGatewayState(
     state: redis ? createRedisLiveState(redis, { prefix: config.redisPrefix }) : createMemoryLiveState(),
     pubsub: redis ? createRedisPubSub({ publisher: redis, subscriber: connect('subscriber'), prefix: config.redisPrefix }) : createMemoryPubSub(),
     pollIntervalMs: config.live.pollIntervalMs,
+    eventsPollIntervalMs: config.live.eventsPollIntervalMs,
     onError,
   });
 

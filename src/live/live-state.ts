@@ -8,8 +8,9 @@ export interface FileStatusSnapshot {
 }
 
 /**
- * The state live updates share between gateway instances: who polls which file (a lease), the
- * last status seen, when a file was uploaded, and which events were already announced.
+ * The state live updates share between gateway instances: who polls which file or user's events
+ * (a lease), the last status seen, when a file was uploaded, which events were already announced,
+ * and whether a user's events are being watched (so a poller taking over diffs instead of starting afresh).
  */
 export interface LiveState {
   /** Takes the lease, or renews it when this instance holds it; true when this instance holds it now. */
@@ -23,6 +24,13 @@ export interface LiveState {
   setUploadTime(key: string, epochMs: number, ttlMs: number): Promise<void>;
   /** For each id, true if it was not announced before (and marks it announced). */
   markAnnounced(user: string, ids: readonly string[], ttlMs: number): Promise<boolean[]>;
+  /**
+   * Extends the watch of the user's events for `ttlMs` (and keeps the announced events as long as
+   * `announcedTtlMs`); false when there was none, so the poller must take a baseline first.
+   */
+  renewEventsWatch(user: string, ttlMs: number, announcedTtlMs: number): Promise<boolean>;
+  /** Starts the watch of the user's events, once the events seen so far are marked announced. */
+  startEventsWatch(user: string, ttlMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,6 +45,7 @@ export function createMemoryLiveState(options: MemoryLiveStateOptions = {}): Liv
   const statuses = new LRUCache<string, FileStatusSnapshot>({ max });
   const uploads = new LRUCache<string, number>({ max });
   const announced = new LRUCache<string, true>({ max: max * 10 });
+  const watches = new LRUCache<string, true>({ max });
   return {
     holdLease: async () => true,
     releaseLease: async () => {},
@@ -55,10 +64,19 @@ export function createMemoryLiveState(options: MemoryLiveStateOptions = {}): Liv
         announced.set(key, true, { ttl: ttlMs });
         return true;
       }),
+    renewEventsWatch: async (user, ttlMs) => {
+      if (!watches.has(user)) return false;
+      watches.set(user, true, { ttl: ttlMs });
+      return true;
+    },
+    startEventsWatch: async (user, ttlMs) => {
+      watches.set(user, true, { ttl: ttlMs });
+    },
     close: async () => {
       statuses.clear();
       uploads.clear();
       announced.clear();
+      watches.clear();
     },
   };
 }

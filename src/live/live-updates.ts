@@ -25,6 +25,18 @@ export interface LiveUpdatesOptions {
   trackUploadsForMs?: number;
   /** Failed polls in a row after which the file's subscribers get the error. @default 5 */
   maxPollFailures?: number;
+  /** Time between two polls of a user's events while the user has `events` subscribers. @default 5000 */
+  eventsPollIntervalMs?: number;
+  /**
+   * How long an instance's lease on polling a user's events lasts unless renewed (before every
+   * poll). @default max(3 x eventsPollIntervalMs, 10000)
+   */
+  eventsLeaseTtlMs?: number;
+  /**
+   * Most recent events fetched by each events poll: new events beyond this many between two polls
+   * are missed. @default 200
+   */
+  eventsPollLimit?: number;
   /** Told about failed polls and background work (logs, metrics). */
   onError?: (error: unknown, what: string) => void;
 }
@@ -34,16 +46,24 @@ export interface LiveUpdatesStats {
   polls: number;
   /** Files this instance is following right now. */
   activeFiles: number;
+  /** Events polls this instance sent upstream. */
+  eventPolls: number;
+  /** Users whose events this instance watches right now (for its own subscribers; at most one instance polls each). */
+  activeEventUsers: number;
 }
 
 /**
- * Live updates: file statuses and new events, polled once per (user, file) however many
- * subscribers and gateway instances there are.
+ * Live updates: file statuses and new events, polled once per (user, file) and once per user
+ * however many subscribers and gateway instances there are.
  */
 export interface LiveUpdates {
   /** Every status of the file from now on (the current one first), ending after COMPLETED, FAILED or UNKNOWN. */
   watchFile(user: string, fileId: string): AsyncIterableIterator<FileStatusSnapshot>;
-  /** The user's new events, as their files finish processing. */
+  /**
+   * The user's new events from now on, each once: from files the gateway follows as soon as they
+   * are processed, and from any other source (uploads straight to Synvo) through a poller of the
+   * user's events that runs while the user has subscribers.
+   */
   watchEvents(user: string): AsyncIterableIterator<SynvoEvent>;
   /** Follows a file just uploaded through the gateway until it is processed, subscribers or not. */
   trackUpload(user: string, fileId: string, uploadedAt: Date): Promise<void>;
@@ -73,6 +93,17 @@ interface Channel {
   wake: AbortController;
 }
 
+/** One user's events poller on this instance, alive while the user has subscribers here. */
+interface EventsWatch {
+  user: string;
+  /** The lease key: user names hold no ':', so it never meets a file's `user/fileId`. */
+  key: string;
+  subscribers: number;
+  done: boolean;
+  /** Wakes the loop early (the last subscriber left, the gateway stops). */
+  wake: AbortController;
+}
+
 /** Identity of an upstream event (they carry no id). */
 export function eventId(event: SynvoEvent): string {
   return `${event.type}|${event.mentionTime.getTime()}|${event.happenTime?.getTime() ?? ''}|${event.content}`;
@@ -85,10 +116,18 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
   const trackFor = options.trackUploadsForMs ?? 600_000;
   const maxFailures = options.maxPollFailures ?? 5;
   const onError = options.onError ?? (() => {});
+  const eventsInterval = options.eventsPollIntervalMs ?? 5_000;
+  const eventsLeaseTtl = options.eventsLeaseTtlMs ?? Math.max(3 * eventsInterval, 10_000);
+  // Outlives a lease handed over (or expired with a crashed instance), so the next poller diffs instead of starting afresh.
+  const eventsWatchTtl = 2 * eventsLeaseTtl + eventsInterval;
+  const eventsLimit = options.eventsPollLimit ?? 200;
   const channels = new Map<string, Channel>();
+  const eventWatches = new Map<string, EventsWatch>();
+  const eventStreams = new Set<() => void>();
   const loops = new Set<Promise<void>>();
   let closed = false;
   let polls = 0;
+  let eventPolls = 0;
 
   const keyOf = (user: string, fileId: string) => `${user}/${fileId}`;
 
@@ -198,6 +237,84 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
     }
   }
 
+  /**
+   * One poll of the user's events. `seen`: the identities the last poll of this holder returned,
+   * or undefined on the first poll since taking the lease. Returns the identities of this poll.
+   */
+  async function pollEvents(user: string, seen: ReadonlySet<string> | undefined): Promise<Set<string>> {
+    eventPolls += 1;
+    // Straight to Synvo: a cached list would hide what is new.
+    const events = await synvo.getEvents(user, { limit: eventsLimit });
+    const ids = events.map(eventId);
+    const watched = await state.renewEventsWatch(user, eventsWatchTtl, announcedTtlMs);
+    if (!watched) {
+      // Nobody watches this user's events: what is there now is the baseline, announced to no one.
+      await state.markAnnounced(user, ids, announcedTtlMs);
+      await state.startEventsWatch(user, eventsWatchTtl);
+      return new Set(ids);
+    }
+    // A poller taking over (seen undefined) checks every event against the shared announced set.
+    const candidates = events.map((event, i) => ({ event, id: ids[i]! })).filter(({ id }) => !seen?.has(id));
+    if (candidates.length === 0) return new Set(ids);
+    // The shared set also holds what the upload announcements published: each event goes out once.
+    const isNew = await state.markAnnounced(user, candidates.map((c) => c.id), announcedTtlMs);
+    const fresh = candidates.filter((_c, i) => isNew[i]).map((c) => c.event);
+    if (fresh.length > 0) {
+      // New events mean a processed file: what a subscriber reads after an event reflects it.
+      await cache.invalidate(user, invalidatedByProcessedUpload);
+      for (const event of fresh) pubsub.publish('events', user, event);
+    }
+    return new Set(ids);
+  }
+
+  const watchingEvents = (watch: EventsWatch) => !closed && !watch.done && watch.subscribers > 0;
+
+  async function runEvents(watch: EventsWatch) {
+    let holding = false;
+    let seen: Set<string> | undefined;
+    try {
+      while (watchingEvents(watch)) {
+        const held = holding;
+        holding = await state.holdLease(watch.key, eventsLeaseTtl).catch((error: unknown) => {
+          onError(error, 'lease');
+          return false;
+        });
+        // Another instance may have polled meanwhile: start from the shared state again.
+        if (!holding || !held) seen = undefined;
+        if (holding) {
+          try {
+            seen = await pollEvents(watch.user, seen);
+          } catch (error) {
+            // Subscriptions stay open: the next tick tries again.
+            onError(error, 'poll events');
+          }
+        }
+        if (!watchingEvents(watch)) break;
+        await sleep(eventsInterval, undefined, { signal: watch.wake.signal }).catch(() => {});
+        if (watch.wake.signal.aborted && !watch.done) watch.wake = new AbortController();
+      }
+    } finally {
+      // Synchronously with the last check: a new subscriber now gets a new watch.
+      watch.done = true;
+      if (eventWatches.get(watch.user) === watch) eventWatches.delete(watch.user);
+      if (holding) await state.releaseLease(watch.key).catch((error: unknown) => onError(error, 'lease'));
+    }
+  }
+
+  /** Counts a subscriber in, starting the user's watch if this is the first. */
+  function joinEventsWatch(user: string): EventsWatch {
+    let watch = eventWatches.get(user);
+    if (watch) watch.subscribers += 1;
+    else {
+      watch = { user, key: `events:${user}`, subscribers: 1, done: false, wake: new AbortController() };
+      eventWatches.set(user, watch);
+      const loop = runEvents(watch).catch((error: unknown) => onError(error, 'events watch'));
+      loops.add(loop);
+      void loop.finally(() => loops.delete(loop));
+    }
+    return watch;
+  }
+
   function channelFor(user: string, fileId: string): Channel {
     const key = keyOf(user, fileId);
     let channel = channels.get(key);
@@ -228,7 +345,21 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
       });
     },
     watchEvents(user) {
-      return pubsub.subscribe('events', user);
+      return new Repeater<SynvoEvent>(async (push, stop) => {
+        if (closed) return stop();
+        const updates = pubsub.subscribe('events', user);
+        const watch = joinEventsWatch(user);
+        eventStreams.add(stop);
+        const relay = (async () => {
+          for await (const event of updates) await push(event);
+        })().catch((error: unknown) => stop(error));
+        await stop;
+        eventStreams.delete(stop);
+        watch.subscribers -= 1;
+        if (!watchingEvents(watch)) watch.wake.abort();
+        await updates.return?.();
+        await relay;
+      });
     },
     async trackUpload(user, fileId, uploadedAt) {
       if (closed) return;
@@ -237,10 +368,12 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
       const channel = channelFor(user, fileId);
       channel.trackedUntil = Date.now() + trackFor;
     },
-    stats: () => ({ polls, activeFiles: channels.size }),
+    stats: () => ({ polls, activeFiles: channels.size, eventPolls, activeEventUsers: eventWatches.size }),
     async close() {
       closed = true;
       for (const channel of [...channels.values()]) finish(channel);
+      for (const stop of [...eventStreams]) stop();
+      for (const watch of eventWatches.values()) watch.wake.abort();
       await Promise.allSettled([...loops]);
     },
   };

@@ -21,6 +21,12 @@ const releaseScript = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
+// Extend the watch if it exists, with the announced set, so neither expires while it is watched.
+const renewWatchScript = `
+if redis.call('PEXPIRE', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+return 1`;
+
 /** Live state in Redis, shared by every gateway instance with the same prefix. */
 export function createRedisLiveState(redis: Redis, options: RedisLiveStateOptions = {}): LiveState {
   const prefix = `${options.prefix ?? 'memgate:'}live:`;
@@ -58,6 +64,13 @@ export function createRedisLiveState(redis: Redis, options: RedisLiveStateOption
         if (error) throw error;
         return added === 1;
       });
+    },
+    async renewEventsWatch(user, ttlMs, announcedTtlMs) {
+      const keys = [`${prefix}events-watch:${user}`, `${prefix}announced:${user}`];
+      return (await redis.eval(renewWatchScript, 2, ...keys, String(Math.ceil(ttlMs)), String(Math.ceil(announcedTtlMs)))) === 1;
+    },
+    async startEventsWatch(user, ttlMs) {
+      await redis.set(`${prefix}events-watch:${user}`, '1', 'PX', Math.ceil(ttlMs));
     },
     async close() {
       // The Redis connection belongs to whoever made it.

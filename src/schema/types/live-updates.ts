@@ -1,7 +1,7 @@
 /**
  * `Subscription.fileStatus` and `Subscription.events`: a file's processing and the user's new
- * events, live. Polling is shared (one poller per file, across subscribers and gateway
- * instances) and lives in src/live; these fields only subscribe to it.
+ * events, live. Polling is shared (one poller per file, and one per user's events, across
+ * subscribers and gateway instances) and lives in src/live; these fields only subscribe to it.
  */
 import { resolveTargetUser } from '../access.js';
 import { builder } from '../builder.js';
@@ -42,7 +42,9 @@ builder.subscriptionFields((t) => ({
   }),
   events: t.field({
     type: EventObject,
-    description: "The user's new events, as Synvo extracts them from files that finish processing.",
+    description:
+      "The user's new events, each once, as Synvo extracts them from files that finish processing, whoever uploaded " +
+      'them (through the gateway or straight to Synvo). However many subscribers, Synvo is polled once per user while it has any.',
     args: {
       user: t.arg.string({ description: 'Whose events. Defaults to the JWT caller; required for service keys.' }),
     },
