@@ -5,7 +5,7 @@
  * Contenders alternate; one warm-up run, then the measured runs; medians with min..max.
  *
  * BENCH_QUICK=1: fewer and shorter runs. BENCH_PROFILE=1: also profile memgate under workload (b)
- * with --cpu-prof and rank its hot spots. BENCH_BASELINE_DIR=/path: also run the memgate of
+ * with --cpu-prof and rank its hot spots (BENCH_PROFILE_WORKLOAD=a: under workload (a)). BENCH_BASELINE_DIR=/path: also run the memgate of
  * another checkout (bench/servers/memgate.ts there), as `memgate-before`; BENCH_MEMGATE_DIR=/path:
  * run `memgate` itself from another checkout (e.g. a frozen copy, while the tree keeps changing).
  * BENCH_ONLY=a,b,c,d,e: run only these workloads.
@@ -493,7 +493,7 @@ async function subscriptionWorkload(memgate: Contender | undefined, schema: Grap
 }
 
 async function profileMemgate(env: Record<string, string>): Promise<void> {
-  say('\n### memgate CPU profile under (b)\n');
+  say(`\n### memgate CPU profile under (${process.env.BENCH_PROFILE_WORKLOAD === 'a' ? 'a' : 'b'})\n`);
   const dir = join(resultsDir, 'profiles');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -502,8 +502,9 @@ async function profileMemgate(env: Record<string, string>): Promise<void> {
   const child = await start<Record<string, unknown>>('memgate-profiled', entry, GATEWAY_CPU, env, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
   if (!child) return;
   const c = memgateContender('memgate-profiled', child, memgateSchema(memgateDir ?? repoDir));
-  await runLoad({ url: (child.info.url as string).replace(/\/graphql$/, ''), build: () => c.view!(freshUser()), connections: plan.connections, durationSec: 2 });
-  const res = await runLoad({ url: (child.info.url as string).replace(/\/graphql$/, ''), build: () => c.view!(freshUser()), connections: plan.connections, durationSec: plan.profileSec });
+  const build = process.env.BENCH_PROFILE_WORKLOAD === 'a' ? () => c.one!(freshUser()) : () => c.view!(freshUser());
+  await runLoad({ url: (child.info.url as string).replace(/\/graphql$/, ''), build, connections: plan.connections, durationSec: 2 });
+  const res = await runLoad({ url: (child.info.url as string).replace(/\/graphql$/, ''), build, connections: plan.connections, durationSec: plan.profileSec });
   await child.stop();
   children.splice(children.indexOf(child as PinnedChild<Record<string, unknown>>), 1);
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
@@ -587,7 +588,9 @@ async function main(): Promise<void> {
   table(['goal', 'target', 'reached', ''], goals);
   say(`\nTotal bench time: ${fmt((Date.now() - started) / 1000, 0)} s.`);
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, quick ? 'latest-quick.md' : 'latest.md'), `${out.join('\n')}\n`);
+  // Only a complete full run replaces the committed results; quick and partial runs go aside.
+  const complete = !quick && ['a', 'b', 'c', 'd', 'e'].every((w) => only.has(w));
+  writeFileSync(join(resultsDir, complete ? 'latest.md' : 'latest-partial.md'), `${out.join('\n')}\n`);
 }
 
 try {
