@@ -81,6 +81,12 @@ async function morePolls(h: WritesHarness, user: string, more: number): Promise<
   return h.calls('synvo', 'events', user);
 }
 
+/**
+ * Waits until the poller has taken its baseline: the emulator counts a call before answering it, so
+ * only a second call proves the first (the baseline) was answered.
+ */
+const baselineTaken = (h: WritesHarness, user: string) => morePolls(h, user, 2);
+
 describe('events of one gateway instance', () => {
   let h: WritesHarness;
   let gw: Instance;
@@ -101,7 +107,7 @@ describe('events of one gateway instance', () => {
 
     const sub = listen(gw.ws(), user);
     // The poller's first call is its baseline: what exists then is not new.
-    await morePolls(h, user, 1);
+    await baselineTaken(h, user);
     await uploadToSynvo(h, user, 'trip.txt', 'I visited Kyoto on 2024-04-02.');
     await vi.waitFor(() => expect(sub.contents()).toHaveLength(2), wait);
     expect(sub.contents()).toEqual(['I visited Kyoto on 2024-04-02.', 'User uploaded trip.txt.']);
@@ -120,7 +126,7 @@ describe('events of one gateway instance', () => {
     await vi.waitFor(() => expect(gw.app.state.live.stats().activeEventUsers).toBe(0), wait);
     const polledBefore = gw.app.state.live.stats().eventPolls;
     const subs = [listen(gw.ws(), shared), listen(gw.ws(), shared)];
-    await morePolls(h, shared, 1);
+    await baselineTaken(h, shared);
     subs.push(listen(gw.ws(), single));
     await morePolls(h, single, 10);
     expect(gw.app.state.live.stats().activeEventUsers).toBe(2);
@@ -142,7 +148,7 @@ describe('events of one gateway instance', () => {
   it('sends the events of an upload through the gateway once, although the file poller and the events poller both see them', async () => {
     const user = newUser();
     const sub = listen(gw.ws(), user);
-    await morePolls(h, user, 1);
+    await baselineTaken(h, user);
     const res = await gw.multipart({
       operations: { query: UPLOAD, variables: { file: null, user } },
       map: { '0': ['variables.file'] },
@@ -162,8 +168,8 @@ describe('events of one gateway instance', () => {
     // The other user signs in with a JWT and subscribes to its own events (no `user` argument).
     const ownerSub = listen(gw.ws(), owner);
     const otherSub = listen(gw.ws({ authorization: `Bearer ${await h.jwt(other)}` }));
-    await morePolls(h, owner, 1);
-    await morePolls(h, other, 1);
+    await baselineTaken(h, owner);
+    await baselineTaken(h, other);
     await uploadToSynvo(h, owner, 'secret.txt', 'I opened a bank account on 2025-08-08.');
     await vi.waitFor(() => expect(ownerSub.contents()).toHaveLength(2), wait);
     await morePolls(h, other, 4);
@@ -176,7 +182,7 @@ describe('events of one gateway instance', () => {
   it('keeps subscriptions open through failing events polls and sends the events once Synvo answers again', async () => {
     const user = newUser();
     const sub = listen(gw.ws(), user);
-    await morePolls(h, user, 1);
+    await baselineTaken(h, user);
     // Two polls in a row rejected by Synvo (a 4xx is not retried, so one call each).
     h.synvo.controls.addFault({ route: 'events', kind: 'status', status: 400, body: { error: 'Invalid parameter', detail: 'scripted' }, times: 2 });
     await morePolls(h, user, 3);
@@ -219,7 +225,7 @@ describe('events of two gateway instances on one Redis', () => {
   it("poll a user's events from one instance and send a file uploaded straight to Synvo to the subscribers of both", async () => {
     const user = newUser();
     const onA = listen(a.ws(), user);
-    await morePolls(h, user, 1);
+    await baselineTaken(h, user);
     const onB = listen(b.ws(), user);
     await vi.waitFor(() => expect(b.app.state.live.stats().activeEventUsers).toBe(1), wait);
     await morePolls(h, user, 3);
@@ -243,7 +249,7 @@ describe('events of two gateway instances on one Redis', () => {
   it('hand the polling over when the polling instance loses its last subscriber, without repeating or losing events', async () => {
     const user = newUser();
     const onA = listen(a.ws(), user);
-    await morePolls(h, user, 1);
+    await baselineTaken(h, user);
     const onB = listen(b.ws(), user);
     await vi.waitFor(() => expect(b.app.state.live.stats().activeEventUsers).toBe(1), wait);
     await uploadToSynvo(h, user, 'one.txt', 'I planted an olive tree on 2025-02-02.');

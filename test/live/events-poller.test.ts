@@ -1,0 +1,147 @@
+/**
+ * The poller of a user's events in src/live, on the real Synvo client and emulator: its setting,
+ * its baseline, and what it does to the read cache.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startSynvoEmulator } from '../../emulators/synvo/index.js';
+import type { RunningEmulator } from '../../emulators/core/types.js';
+import { createMemoryCacheStore } from '../../src/cache/memory-store.js';
+import { createReadCache, type ReadCache } from '../../src/cache/read-cache.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { createMemoryPubSub } from '../../src/live/live-pubsub.js';
+import { createMemoryLiveState } from '../../src/live/live-state.js';
+import { createLiveUpdates, type LiveUpdates, type LiveUpdatesOptions } from '../../src/live/live-updates.js';
+import { createSynvoClient } from '../../src/upstream/index.js';
+import type { SynvoClient, SynvoEvent } from '../../src/upstream/types.js';
+
+let synvo: RunningEmulator;
+let client: SynvoClient;
+const disposers: Array<() => Promise<unknown>> = [];
+const wait = { timeout: 8_000, interval: 10 };
+
+beforeAll(async () => {
+  synvo = await startSynvoEmulator({ processingDelayMs: 30 });
+  client = createSynvoClient({ baseUrl: synvo.url, apiKey: 'synvo-dev-key', options: { keepAliveTimeoutMs: 500 } });
+});
+afterAll(async () => {
+  for (const dispose of disposers.reverse()) await dispose();
+  await client.close();
+  await synvo.stop();
+});
+
+const newUser = () => `p${randomUUID().slice(0, 8)}`;
+const eventCalls = (user: string) => synvo.controls.calls().routes.events?.byUser[user] ?? 0;
+
+function live(options: Partial<LiveUpdatesOptions> = {}): { live: LiveUpdates; cache: ReadCache } {
+  const cache = options.cache ?? createReadCache({ store: createMemoryCacheStore() });
+  const updates = createLiveUpdates({
+    synvo: client, cache, state: createMemoryLiveState(), pubsub: createMemoryPubSub(), pollIntervalMs: 30, eventsPollIntervalMs: 20, ...options,
+  });
+  disposers.push(() => updates.close());
+  return { live: updates, cache };
+}
+
+/** Reads a subscription in the background; `stop()` ends it and returns what arrived. */
+function drain(iterator: AsyncIterableIterator<SynvoEvent>) {
+  const received: string[] = [];
+  const done = (async () => {
+    for await (const event of iterator) received.push(event.content);
+  })();
+  return {
+    received,
+    async stop() {
+      await iterator.return?.();
+      await done;
+      return [...received].sort();
+    },
+  };
+}
+
+async function upload(user: string, name: string, text: string) {
+  const result = await client.uploadFile(user, new File([text], name, { type: 'text/plain' }));
+  await vi.waitFor(async () => expect((await client.getFileStatus(user, result.fileId)).status).toBe('COMPLETED'), wait);
+  return result;
+}
+
+async function morePolls(user: string, more: number) {
+  const target = eventCalls(user) + more;
+  await vi.waitFor(() => expect(eventCalls(user)).toBeGreaterThanOrEqual(target), wait);
+}
+
+/**
+ * Waits until the poller has taken its baseline: the emulator counts a call before answering it, so
+ * only a second call proves the first (the baseline) was answered.
+ */
+const baselineTaken = (user: string) => morePolls(user, 2);
+
+describe('MEMGATE_EVENTS_POLL_MS', () => {
+  it('defaults to 5 s, is read in ms, and a bad value names the variable', () => {
+    expect(loadConfig({}).live.eventsPollIntervalMs).toBe(5_000);
+    expect(loadConfig({ MEMGATE_EVENTS_POLL_MS: '250' }).live.eventsPollIntervalMs).toBe(250);
+    expect(() => loadConfig({ MEMGATE_EVENTS_POLL_MS: '5' })).toThrow(ConfigError);
+    expect(() => loadConfig({ MEMGATE_EVENTS_POLL_MS: '5' })).toThrow(/MEMGATE_EVENTS_POLL_MS: must be at least 10/);
+    expect(() => loadConfig({ MEMGATE_EVENTS_POLL_MS: 'often' })).toThrow(/MEMGATE_EVENTS_POLL_MS: must be a number of milliseconds/);
+  });
+});
+
+describe('the events poller', () => {
+  it('takes a new baseline when it starts after the last watch expired, so events from while nobody watched are not sent', async () => {
+    // A short lease makes the watch expire soon after the last subscriber leaves.
+    const { live: updates } = live({ eventsLeaseTtlMs: 40 });
+    const user = newUser();
+    const first = drain(updates.watchEvents(user));
+    await baselineTaken(user);
+    await upload(user, 'first.txt', 'I bought a bicycle on 2024-06-06.');
+    await vi.waitFor(() => expect(first.received).toHaveLength(2), wait);
+    expect(await first.stop()).toEqual(['I bought a bicycle on 2024-06-06.', 'User uploaded first.txt.']);
+    await vi.waitFor(() => expect(updates.stats().activeEventUsers).toBe(0), wait);
+
+    await upload(user, 'unwatched.txt', 'I sold the bicycle on 2024-09-09.');
+    // Longer than the watch lives (2 x lease + interval) without a subscriber.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const second = drain(updates.watchEvents(user));
+    await baselineTaken(user);
+    await upload(user, 'third.txt', 'I bought a scooter on 2025-01-01.');
+    await vi.waitFor(() => expect(second.received).toHaveLength(2), wait);
+    await morePolls(user, 3);
+    expect(await second.stop()).toEqual(['I bought a scooter on 2025-01-01.', 'User uploaded third.txt.']);
+  });
+
+  it("reads straight from Synvo, past a cached events list, and drops the user's cached reads when it finds new events", async () => {
+    const cache = createReadCache({ store: createMemoryCacheStore(), ttlMs: 60_000 });
+    const { live: updates } = live({ cache });
+    const user = newUser();
+    let profileLoads = 0;
+    const readProfile = () => cache.read('profile', user, null, async () => ++profileLoads);
+    const readEvents = () => cache.read('events', user, { limit: 200 }, () => client.getEvents(user, { limit: 200 }));
+    await readProfile();
+    expect(await readEvents()).toEqual([]);
+
+    const sub = drain(updates.watchEvents(user));
+    await baselineTaken(user);
+    await upload(user, 'news.txt', 'I became a beekeeper on 2025-03-03.');
+    await vi.waitFor(() => expect(sub.received).toHaveLength(2), wait);
+    // The cached (empty) list did not hide the new events, and the cache no longer holds it.
+    expect((await readEvents()).map((e) => e.content)).toContain('I became a beekeeper on 2025-03-03.');
+    expect(await readProfile()).toBe(2);
+    await sub.stop();
+  });
+
+  it('polls nothing for a user without subscribers, and a user with three subscribers as often as a user with one', async () => {
+    const { live: updates } = live();
+    const [watched, single, unwatched] = [newUser(), newUser(), newUser()];
+    const subs = [drain(updates.watchEvents(watched)), drain(updates.watchEvents(watched)), drain(updates.watchEvents(watched))];
+    subs.push(drain(updates.watchEvents(single)));
+    await morePolls(single, 8);
+    expect(updates.stats().activeEventUsers).toBe(2);
+    // One poller each: the same count, give or take the tick each started on (three pollers would triple it).
+    expect(eventCalls(watched)).toBeGreaterThanOrEqual(eventCalls(single) - 3);
+    expect(eventCalls(watched)).toBeLessThanOrEqual(eventCalls(single) + 3);
+    for (const sub of subs) await sub.stop();
+    await vi.waitFor(() => expect(updates.stats().activeEventUsers).toBe(0), wait);
+    // Every events call came from this instance's pollers, none for the user nobody watched.
+    expect(updates.stats().eventPolls).toBe(eventCalls(watched) + eventCalls(single));
+    expect(eventCalls(unwatched)).toBe(0);
+  });
+});
