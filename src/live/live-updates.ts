@@ -241,10 +241,10 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
    * One poll of the user's events. `seen`: the identities the last poll of this holder returned,
    * or undefined on the first poll since taking the lease. Returns the identities of this poll.
    */
-  async function pollEvents(user: string, seen: ReadonlySet<string> | undefined): Promise<Set<string>> {
+  async function pollEvents(user: string, seen: ReadonlySet<string> | undefined, signal: AbortSignal): Promise<Set<string>> {
     eventPolls += 1;
     // Straight to Synvo: a cached list would hide what is new.
-    const events = await synvo.getEvents(user, { limit: eventsLimit });
+    const events = await synvo.getEvents(user, { limit: eventsLimit }, { signal });
     const ids = events.map(eventId);
     const watched = await state.renewEventsWatch(user, eventsWatchTtl, announcedTtlMs);
     if (!watched) {
@@ -283,10 +283,11 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
         if (!holding || !held) seen = undefined;
         if (holding) {
           try {
-            seen = await pollEvents(watch.user, seen);
+            // The last subscriber leaving (or the gateway stopping) cancels a poll in flight.
+            seen = await pollEvents(watch.user, seen, watch.wake.signal);
           } catch (error) {
             // Subscriptions stay open: the next tick tries again.
-            onError(error, 'poll events');
+            if (watchingEvents(watch)) onError(error, 'poll events');
           }
         }
         if (!watchingEvents(watch)) break;

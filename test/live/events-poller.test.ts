@@ -3,6 +3,7 @@
  * its baseline, and what it does to the read cache.
  */
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSynvoEmulator } from '../../emulators/synvo/index.js';
 import type { RunningEmulator } from '../../emulators/core/types.js';
@@ -12,6 +13,7 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 import { createMemoryPubSub } from '../../src/live/live-pubsub.js';
 import { createMemoryLiveState } from '../../src/live/live-state.js';
 import { createLiveUpdates, type LiveUpdates, type LiveUpdatesOptions } from '../../src/live/live-updates.js';
+import { createRedisLiveState } from '../../src/live/redis-live-state.js';
 import { createSynvoClient } from '../../src/upstream/index.js';
 import type { SynvoClient, SynvoEvent } from '../../src/upstream/types.js';
 
@@ -143,5 +145,30 @@ describe('the events poller', () => {
     // Every events call came from this instance's pollers, none for the user nobody watched.
     expect(updates.stats().eventPolls).toBe(eventCalls(watched) + eventCalls(single));
     expect(eventCalls(unwatched)).toBe(0);
+  });
+});
+
+describe('the events watch in Redis', () => {
+  it('is unknown until started, then renewed with the announced events, and gone once it expires', async () => {
+    const prefix = `memgate-test:${randomUUID()}:`;
+    const redis = new Redis('redis://127.0.0.1:6379');
+    disposers.push(async () => {
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
+    });
+    const state = createRedisLiveState(redis, { prefix });
+    expect(await state.renewEventsWatch('ana', 60_000, 600_000)).toBe(false);
+    expect(await state.markAnnounced('ana', ['a', 'b'], 1_000)).toEqual([true, true]);
+    await state.startEventsWatch('ana', 60_000);
+    expect(await state.renewEventsWatch('ana', 60_000, 600_000)).toBe(true);
+    // Renewing the watch keeps the announced events as long as asked, past their own TTL.
+    expect(await redis.pttl(`${prefix}live:announced:ana`)).toBeGreaterThan(1_000);
+    expect(await state.markAnnounced('ana', ['b', 'c'], 600_000)).toEqual([false, true]);
+    // Another user's watch is its own.
+    expect(await state.renewEventsWatch('bo', 60_000, 600_000)).toBe(false);
+    await state.startEventsWatch('ana', 5);
+    await vi.waitFor(async () => expect(await redis.exists(`${prefix}live:events-watch:ana`)).toBe(0), wait);
+    expect(await state.renewEventsWatch('ana', 60_000, 600_000)).toBe(false);
   });
 });
