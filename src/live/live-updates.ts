@@ -93,12 +93,13 @@ interface Channel {
   wake: AbortController;
 }
 
-/** One user's events poller on this instance, alive while the user has subscribers here. */
+/** One user's events on this instance, alive while the user has subscribers here: the poller and the fan-out. */
 interface EventsWatch {
   user: string;
   /** The lease key: user names hold no ':', so it never meets a file's `user/fileId`. */
   key: string;
-  subscribers: number;
+  /** This instance's subscribers; they share one pub/sub subscription (one listener, one Redis SUBSCRIBE). */
+  subscribers: Set<(event: SynvoEvent) => void>;
   done: boolean;
   /** Wakes the loop early (the last subscriber left, the gateway stops). */
   wake: AbortController;
@@ -267,9 +268,14 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
     return new Set(ids);
   }
 
-  const watchingEvents = (watch: EventsWatch) => !closed && !watch.done && watch.subscribers > 0;
+  const watchingEvents = (watch: EventsWatch) => !closed && !watch.done && watch.subscribers.size > 0;
 
   async function runEvents(watch: EventsWatch) {
+    // Events published by whichever instance polls (or announces an upload), for every local subscriber.
+    const updates = pubsub.subscribe('events', watch.user);
+    const relay = (async () => {
+      for await (const event of updates) for (const subscriber of watch.subscribers) subscriber(event);
+    })();
     let holding = false;
     let seen: Set<string> | undefined;
     try {
@@ -299,15 +305,17 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
       watch.done = true;
       if (eventWatches.get(watch.user) === watch) eventWatches.delete(watch.user);
       if (holding) await state.releaseLease(watch.key).catch((error: unknown) => onError(error, 'lease'));
+      await updates.return();
+      await relay.catch((error: unknown) => onError(error, 'events fan-out'));
     }
   }
 
-  /** Counts a subscriber in, starting the user's watch if this is the first. */
-  function joinEventsWatch(user: string): EventsWatch {
+  /** Adds a subscriber, starting the user's watch if this is the first. */
+  function joinEventsWatch(user: string, subscriber: (event: SynvoEvent) => void): EventsWatch {
     let watch = eventWatches.get(user);
-    if (watch) watch.subscribers += 1;
+    if (watch) watch.subscribers.add(subscriber);
     else {
-      watch = { user, key: `events:${user}`, subscribers: 1, done: false, wake: new AbortController() };
+      watch = { user, key: `events:${user}`, subscribers: new Set([subscriber]), done: false, wake: new AbortController() };
       eventWatches.set(user, watch);
       const loop = runEvents(watch).catch((error: unknown) => onError(error, 'events watch'));
       loops.add(loop);
@@ -348,18 +356,13 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
     watchEvents(user) {
       return new Repeater<SynvoEvent>(async (push, stop) => {
         if (closed) return stop();
-        const updates = pubsub.subscribe('events', user);
-        const watch = joinEventsWatch(user);
+        const subscriber = (event: SynvoEvent) => void push(event);
+        const watch = joinEventsWatch(user, subscriber);
         eventStreams.add(stop);
-        const relay = (async () => {
-          for await (const event of updates) await push(event);
-        })().catch((error: unknown) => stop(error));
         await stop;
         eventStreams.delete(stop);
-        watch.subscribers -= 1;
+        watch.subscribers.delete(subscriber);
         if (!watchingEvents(watch)) watch.wake.abort();
-        await updates.return?.();
-        await relay;
       });
     },
     async trackUpload(user, fileId, uploadedAt) {

@@ -148,6 +148,28 @@ describe('the events poller', () => {
   });
 });
 
+describe('the fan-out of a user\'s events', () => {
+  it('sends each new event once to every one of many subscribers, through one pub/sub listener (no MaxListenersExceededWarning)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const { live: updates } = live();
+      const user = newUser();
+      const subs = Array.from({ length: 15 }, () => drain(updates.watchEvents(user)));
+      await baselineTaken(user);
+      await upload(user, 'crowd.txt', 'I spoke at a conference on 2025-06-12.');
+      for (const sub of subs) await vi.waitFor(() => expect(sub.received).toHaveLength(2), wait);
+      await morePolls(user, 3);
+      for (const sub of subs) expect(await sub.stop()).toEqual(['I spoke at a conference on 2025-06-12.', 'User uploaded crowd.txt.']);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});
+
 describe('the events watch in Redis', () => {
   it('is unknown until started, then renewed with the announced events, and gone once it expires', async () => {
     const prefix = `memgate-test:${randomUUID()}:`;
