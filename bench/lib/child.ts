@@ -38,7 +38,9 @@ export async function startPinnedChild<Info extends Record<string, unknown>>(opt
   const [cmd, args] = opts.cpus ? ['taskset', ['-c', opts.cpus, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
   const child: ChildProcess = spawn(cmd, args, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, ...opts.env },
+    // Every server under test runs as it would be deployed: NODE_ENV=production in its environment
+    // (graphql-js and others pick their production paths from it at load time).
+    env: { ...process.env, NODE_ENV: 'production', ...opts.env },
   });
   let exited = false;
   const exit = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve(); }));
