@@ -83,6 +83,9 @@ export function useRequestLogging(options: RequestLoggingOptions): Plugin {
       request({ request }, wrapped) {
         const state = begin(request);
         if (!state) return wrapped();
+        // Carrying the fields across every await turns on promise hooks for all the request's
+        // promises: only worth it when the logger writes at all (LOG_LEVEL=silent writes nothing).
+        if (!logger.isLevelEnabled('fatal')) return wrapped();
         const fields: RequestLogFields = { reqId: state.id };
         fieldsOf.set(state, fields);
         return requestLogContext.run(fields, async () => {
@@ -144,6 +147,8 @@ export function useRequestLogging(options: RequestLoggingOptions): Plugin {
       const state = states.get(request);
       if (!state) return;
       response.headers.set(REQUEST_ID_HEADER, state.id);
+      const level = response.status >= 500 ? 'error' : 'info';
+      if (!logger.isLevelEnabled(level)) return;
       const url = new URL(request.url, 'http://localhost');
       const line = {
         reqId: state.id,
@@ -156,7 +161,7 @@ export function useRequestLogging(options: RequestLoggingOptions): Plugin {
         type: state.type,
         errors: state.codes.length > 0 ? state.codes : undefined,
       };
-      if (response.status >= 500) logger.error(line, 'request failed');
+      if (level === 'error') logger.error(line, 'request failed');
       else logger.info(line, 'request');
     },
   };
