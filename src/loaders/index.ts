@@ -5,7 +5,6 @@
  * concurrency, and every call carries the request's AbortSignal.
  */
 import DataLoader from 'dataloader';
-import pLimit, { type LimitFunction } from 'p-limit';
 import type {
   Bio,
   BioFormat,
@@ -90,53 +89,111 @@ function toError(reason: unknown): Error {
 }
 
 /**
- * A loader whose batch function runs one call per distinct key, at most `concurrency` at once.
- * The limiter is made on the first batch, so a request pays only for the endpoints it uses.
+ * A loader whose batch function runs one call per distinct key, at most `concurrency` at once
+ * across all its batches. A call that finds a free slot starts at once; the others wait in order
+ * for one. (A counter rather than a limiter object per loader: nothing is allocated for the common
+ * batch that fits.)
  */
 function perKeyLoader<K, V>(
   concurrency: number,
   cacheKey: (key: K) => string,
   load: (key: K) => Promise<V>,
 ): DataLoader<K, V, string> {
-  let limit: LimitFunction | undefined;
-  return new DataLoader<K, V, string>(
-    (keys) => {
-      const run = (limit ??= pLimit(concurrency));
-      return Promise.all(keys.map((key) => run(() => load(key)).catch(toError)));
-    },
-    { cacheKeyFn: cacheKey },
-  );
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  const done = () => {
+    active--;
+    const next = waiting.shift();
+    if (next) {
+      active++;
+      next();
+    }
+  };
+  const start = (key: K): Promise<V | Error> => {
+    let call: Promise<V>;
+    try {
+      call = load(key);
+    } catch (error) {
+      call = Promise.reject(error);
+    }
+    return call.then(
+      (value) => {
+        done();
+        return value;
+      },
+      (error: unknown) => {
+        done();
+        return toError(error);
+      },
+    );
+  };
+  const run = (key: K): Promise<V | Error> => {
+    if (active < concurrency) {
+      active++;
+      return start(key);
+    }
+    return new Promise<void>((resolve) => waiting.push(resolve)).then(() => start(key));
+  };
+  return new DataLoader<K, V, string>((keys) => Promise.all(keys.map(run)), { cacheKeyFn: cacheKey });
 }
 
-export function createLoaders(options: LoaderOptions): Loaders {
-  const { synvo, memsync, signal } = options;
-  const concurrency = options.concurrency ?? 8;
-  const window = options.eventsFilterWindow ?? 1000;
-  const call = signal ? { signal } : {};
+/**
+ * The loaders of one request, each made on first use: a request pays only for the endpoints it
+ * asks for (a one-field query makes one DataLoader, not nine). Getters on the prototype, so no
+ * closure is made per request for a loader that is never used.
+ */
+class RequestLoaders implements Loaders {
+  readonly #synvo: SynvoClient;
+  readonly #memsync: MemSyncClient;
+  readonly #call: { signal?: AbortSignal };
+  readonly #concurrency: number;
+  readonly #window: number;
+  #profile?: Loaders['profile'];
+  #rawEvents?: DataLoader<RawEventsKey, SynvoEvent[], string>;
+  #events?: Loaders['events'];
+  #biography?: Loaders['biography'];
+  #memories?: Loaders['memories'];
+  #searchFiles?: Loaders['searchFiles'];
+  #fileList?: Loaders['fileList'];
+  #file?: Loaders['file'];
+  #ask?: Loaders['ask'];
 
-  const rawEvents = perKeyLoader<{ user: string; limit: number; since: Date | null; until: Date | null }, SynvoEvent[]>(
-    concurrency,
-    (k) => JSON.stringify([k.user, k.limit, iso(k.since), iso(k.until)]),
-    (k) =>
-      synvo.getEvents(
-        k.user,
-        { limit: k.limit, ...(k.since ? { since: k.since } : {}), ...(k.until ? { until: k.until } : {}) },
-        call,
-      ),
-  );
+  constructor(options: LoaderOptions) {
+    this.#synvo = options.synvo;
+    this.#memsync = options.memsync;
+    this.#call = options.signal ? { signal: options.signal } : {};
+    this.#concurrency = options.concurrency ?? 8;
+    this.#window = options.eventsFilterWindow ?? 1000;
+  }
 
-  const fileList = perKeyLoader<string, SynvoFileEntry[]>(
-    concurrency,
-    (user) => user,
-    (user) => synvo.listFiles(user, { path: '/', recursive: true }, call),
-  );
+  get profile(): Loaders['profile'] {
+    const synvo = this.#synvo;
+    const call = this.#call;
+    return (this.#profile ??= perKeyLoader(this.#concurrency, (user) => user, (user) => synvo.getProfile(user, call)));
+  }
 
-  return {
-    profile: perKeyLoader(concurrency, (user) => user, (user) => synvo.getProfile(user, call)),
+  get #raw(): DataLoader<RawEventsKey, SynvoEvent[], string> {
+    const synvo = this.#synvo;
+    const call = this.#call;
+    return (this.#rawEvents ??= perKeyLoader<RawEventsKey, SynvoEvent[]>(
+      this.#concurrency,
+      (k) => JSON.stringify([k.user, k.limit, iso(k.since), iso(k.until)]),
+      (k) =>
+        synvo.getEvents(
+          k.user,
+          { limit: k.limit, ...(k.since ? { since: k.since } : {}), ...(k.until ? { until: k.until } : {}) },
+          call,
+        ),
+    ));
+  }
 
-    // Synvo has no type filter: with `types`, fetch the widest window and filter here, keeping the
-    // most recent `limit` (upstream order is chronological).
-    events: new DataLoader<EventsKey, SynvoEvent[], string>(
+  // Synvo has no type filter: with `types`, fetch the widest window and filter here, keeping the
+  // most recent `limit` (upstream order is chronological).
+  get events(): Loaders['events'] {
+    if (this.#events) return this.#events;
+    const rawEvents = this.#raw;
+    const window = this.#window;
+    return (this.#events = new DataLoader<EventsKey, SynvoEvent[], string>(
       (keys) =>
         Promise.all(
           keys.map(async (k) => {
@@ -155,21 +212,29 @@ export function createLoaders(options: LoaderOptions): Loaders {
           }),
         ),
       { cacheKeyFn: (k) => JSON.stringify([k.user, k.limit, iso(k.since), iso(k.until), sorted(k.types)]) },
-    ),
+    ));
+  }
 
-    biography: perKeyLoader(
-      concurrency,
-      (k) => JSON.stringify([k.user, k.format, k.style, sorted(k.excludeCategories)]),
-      (k) => {
+  get biography(): Loaders['biography'] {
+    const memsync = this.#memsync;
+    const call = this.#call;
+    return (this.#biography ??= perKeyLoader(
+      this.#concurrency,
+      (k: BioKey) => JSON.stringify([k.user, k.format, k.style, sorted(k.excludeCategories)]),
+      (k: BioKey) => {
         const exclude = sorted(k.excludeCategories);
         return memsync.getBio(k.user, { format: k.format, style: k.style, ...(exclude ? { excludeCategories: exclude } : {}) }, call);
       },
-    ),
+    ));
+  }
 
-    memories: perKeyLoader(
-      concurrency,
-      (k) => JSON.stringify([k.user, k.query, k.limit, sorted(k.categories)]),
-      async (k) => {
+  get memories(): Loaders['memories'] {
+    const memsync = this.#memsync;
+    const call = this.#call;
+    return (this.#memories ??= perKeyLoader(
+      this.#concurrency,
+      (k: MemoriesKey) => JSON.stringify([k.user, k.query, k.limit, sorted(k.categories)]),
+      async (k: MemoriesKey) => {
         const categories = sorted(k.categories);
         const result = await memsync.searchMemories(
           k.user,
@@ -178,17 +243,33 @@ export function createLoaders(options: LoaderOptions): Loaders {
         );
         return result.memories;
       },
-    ),
+    ));
+  }
 
-    searchFiles: perKeyLoader(
-      concurrency,
-      (k) => JSON.stringify([k.user, k.text]),
-      (k) => synvo.searchFiles(k.user, k.text, call),
-    ),
+  get searchFiles(): Loaders['searchFiles'] {
+    const synvo = this.#synvo;
+    const call = this.#call;
+    return (this.#searchFiles ??= perKeyLoader(
+      this.#concurrency,
+      (k: UserTextKey) => JSON.stringify([k.user, k.text]),
+      (k: UserTextKey) => synvo.searchFiles(k.user, k.text, call),
+    ));
+  }
 
-    fileList,
+  get fileList(): Loaders['fileList'] {
+    const synvo = this.#synvo;
+    const call = this.#call;
+    return (this.#fileList ??= perKeyLoader<string, SynvoFileEntry[]>(
+      this.#concurrency,
+      (user) => user,
+      (user) => synvo.listFiles(user, { path: '/', recursive: true }, call),
+    ));
+  }
 
-    file: new DataLoader<FileKey, SynvoFileEntry | null, string>(
+  get file(): Loaders['file'] {
+    if (this.#file) return this.#file;
+    const fileList = this.fileList;
+    return (this.#file = new DataLoader<FileKey, SynvoFileEntry | null, string>(
       (keys) =>
         Promise.all(
           keys.map(async (k) => {
@@ -201,12 +282,27 @@ export function createLoaders(options: LoaderOptions): Loaders {
           }),
         ),
       { cacheKeyFn: (k) => JSON.stringify([k.user, k.id]) },
-    ),
+    ));
+  }
 
-    ask: perKeyLoader(
-      concurrency,
-      (k) => JSON.stringify([k.user, k.text]),
-      (k) => synvo.ask(k.user, k.text, call),
-    ),
-  };
+  get ask(): Loaders['ask'] {
+    const synvo = this.#synvo;
+    const call = this.#call;
+    return (this.#ask ??= perKeyLoader(
+      this.#concurrency,
+      (k: UserTextKey) => JSON.stringify([k.user, k.text]),
+      (k: UserTextKey) => synvo.ask(k.user, k.text, call),
+    ));
+  }
+}
+
+interface RawEventsKey {
+  user: string;
+  limit: number;
+  since: Date | null;
+  until: Date | null;
+}
+
+export function createLoaders(options: LoaderOptions): Loaders {
+  return new RequestLoaders(options);
 }
