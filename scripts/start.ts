@@ -4,21 +4,12 @@
  * outside `src/` because `src/` never imports `emulators/`; `src/main.ts` is the production entry.
  */
 import { createApp } from '../src/app.js';
-import { ConfigError, DEV_SERVICE_KEY, loadConfig, withUpstreams } from '../src/config.js';
+import { DEV_SERVICE_KEY, loadConfigOrExit, withUpstreams } from '../src/config.js';
 import type { RunningEmulator } from '../emulators/core/types.js';
 import { startMemSyncEmulator } from '../emulators/memsync/index.js';
 import { startSynvoEmulator } from '../emulators/synvo/index.js';
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
-}
+const config = loadConfigOrExit();
 
 const emulators: RunningEmulator[] = [];
 const upstreams: Parameters<typeof withUpstreams>[1] = {};

@@ -238,6 +238,17 @@ function stripSlash(url: string): string {
  * Reads and validates the environment.
  * @throws ConfigError naming every bad variable.
  */
+/** loadConfig for an entry point: a bad value prints the ConfigError's one-line message and exits 1. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {

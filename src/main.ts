@@ -1,18 +1,9 @@
 /** Production entry point: config -> app -> listen; SIGINT/SIGTERM -> graceful stop. */
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './config.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   if (!config.synvo.baseUrl || !config.memsync.baseUrl) {
     console.error(
       'memgate: SYNVO_BASE_URL and MEMSYNC_BASE_URL are not both set. Set them for real upstreams, ' +

@@ -2,10 +2,11 @@
  * A real gateway in front of real emulators, all on 127.0.0.1 port 0, and a real HTTP client.
  * The upstream API keys are canaries: tests assert they never appear in a response.
  */
+import { postGraphQL } from '../support/post-graphql.js';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type GraphQLFormattedError } from 'graphql';
 import { SignJWT } from 'jose';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import { createApp, type App } from '../../../src/app.js';
 import { loadConfig, withUpstreams } from '../../../src/config.js';
 import type { UpstreamClientOptions } from '../../../src/upstream/types.js';
@@ -81,22 +82,7 @@ export async function startGraphHarness(options: GraphHarnessOptions = {}): Prom
   const { url } = await app.start();
   const agent = new Agent({ keepAliveTimeout: 500 });
 
-  async function post(body: unknown, headers: Record<string, string> = {}) {
-    const res = await request(url, {
-      method: 'POST',
-      dispatcher: agent,
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
-      body: JSON.stringify(body),
-    });
-    const text = await res.body.text();
-    let json: any = null;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = null;
-    }
-    return { status: res.statusCode, text, json };
-  }
+  const post = (body: unknown, headers: Record<string, string> = {}) => postGraphQL(url, agent, body, headers);
 
   return {
     url,

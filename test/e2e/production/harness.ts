@@ -3,6 +3,7 @@
  * captured, for the production-readiness tests. Upstream API keys and the service key are
  * canaries the tests look for in logs and responses.
  */
+import { postGraphQL } from '../support/post-graphql.js';
 import { PassThrough } from 'node:stream';
 import { SignJWT } from 'jose';
 import { Agent, request } from 'undici';
@@ -94,22 +95,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         .setIssuedAt()
         .setExpirationTime('10m')
         .sign(new TextEncoder().encode(JWT_SECRET)),
-    async post(body, headers = {}) {
-      const res = await request(url, {
-        method: 'POST',
-        dispatcher: agent,
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
-        body: JSON.stringify(body),
-      });
-      const text = await res.body.text();
-      let json: any = null;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = null;
-      }
-      return { status: res.statusCode, headers: res.headers, text, json };
-    },
+    post: (body, headers = {}) => postGraphQL(url, agent, body, headers),
     async get(path, headers = {}) {
       const res = await request(`${origin}${path}`, { method: 'GET', dispatcher: agent, headers });
       return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
