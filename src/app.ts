@@ -17,6 +17,7 @@ import { graphiqlOptions } from './server/graphiql.js';
 import { createUpstreamClients } from './server/upstream-clients.js';
 import { createGatewayState, type GatewayState } from './live/gateway-state.js';
 import { createMaskError } from './server/upstream-errors.js';
+import { createErrorPipeline, useErrorPipeline } from './server/use-error-pipeline.js';
 import { createProduction, type Production, type ProductionOptions } from './server/production.js';
 import { drainHttpServer } from './server/shutdown.js';
 import { useSSEHeartbeat } from './server/use-sse-heartbeat.js';
@@ -68,6 +69,8 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
   const devToken =
     config.auth.development && config.auth.jwtSecret ? await mintDevToken({ secret: config.auth.jwtSecret }) : null;
 
+  const maskError = createMaskError({ development: config.nodeEnv === 'development' });
+  const errors = createErrorPipeline({ maskError });
   // Each feature adds one `useX` here (issues 6, 7, 8).
   const plugins: Plugin<GraphContext>[] = [
     ...(production.plugins as Plugin<GraphContext>[]),
@@ -75,6 +78,8 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     useSSEHeartbeat({ intervalMs: options.streaming?.sseHeartbeatMs ?? 12_000 }),
     useSubscriptionExpiry(),
     useMultipartUploads({ maxFileSize: MAX_UPLOAD_BYTES }),
+    // Last, so it wraps every other plugin's streams and sees what they throw.
+    useErrorPipeline(errors) as Plugin<GraphContext>,
   ];
 
   const yoga = createYoga<Record<string, unknown>, GraphContext>({
@@ -82,7 +87,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
     graphiql: !config.ops.graphiql ? false : graphiqlOptions({ devToken, devServiceKey: config.auth.development ? DEV_SERVICE_KEY : null }),
-    maskedErrors: { maskError: createMaskError({ development: config.nodeEnv === 'development' }) },
+    maskedErrors: { maskError },
     logging: production.yogaLogger,
     plugins,
     // Bodies are bounded by our own plugins: useLimits (JSON, any body of unknown length) and
@@ -101,6 +106,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
   const server = createServer(yoga);
   const ws = attachGraphQLWs(server, yoga, authenticator, {
     production: config.production,
+    toClientError: errors.toClientError,
     ...options.streaming?.ws,
     path: GRAPHQL_PATH,
   });

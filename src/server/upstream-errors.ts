@@ -59,10 +59,14 @@ function describe(error: UpstreamErrorShape): { code: string; message: string } 
   }
 }
 
-/** The GraphQL form of an upstream failure, located like `located` when given. */
-export function upstreamToGraphQLError(error: UpstreamErrorShape, located?: GraphQLError): GraphQLError {
+/**
+ * The GraphQL form of an upstream failure, located like `located` when given. The upstream's own
+ * text (which may name internal hosts) is added as `extensions.detail` only when `development`.
+ */
+export function upstreamToGraphQLError(error: UpstreamErrorShape, located?: GraphQLError, development = false): GraphQLError {
   const { code, message } = describe(error);
   const extensions: Record<string, unknown> = { code, service: error.service };
+  if (development) extensions['detail'] = error.message;
   if (error.status !== undefined) extensions['upstreamStatus'] = error.status;
   if (error.upstreamCode !== undefined) extensions['upstreamCode'] = error.upstreamCode;
   if (code === 'RATE_LIMITED' && error.retryAfter !== undefined) extensions['retryAfter'] = error.retryAfter;
@@ -89,13 +93,40 @@ function variableInputError(error: GraphQLError): GraphQLError | null {
   });
 }
 
-/** yoga `maskedErrors.maskError`: upstream errors mapped, the schema's own errors kept, the rest masked. */
+/**
+ * yoga's request parsers put the parser's own message under `extensions.originalError` (for a
+ * malformed JSON body, a piece of the body): development keeps it as `detail`, production drops it.
+ */
+function withoutOriginalError(error: GraphQLError, development: boolean): GraphQLError {
+  const { originalError, ...extensions } = error.extensions as Record<string, unknown>;
+  if (originalError === undefined) return error;
+  if (development) {
+    const detail = (originalError as { message?: unknown } | null)?.message;
+    if (typeof detail === 'string') extensions['detail'] = detail;
+  }
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions,
+  });
+}
+
+/**
+ * yoga `maskedErrors.maskError`, and the mapping `use-error-pipeline.ts` applies to every result on
+ * every transport: upstream errors mapped, the schema's own errors kept, the rest masked.
+ */
 export function createMaskError(options: { development: boolean }): MaskError {
+  const { development } = options;
   return (error, message) => {
     if (error instanceof GraphQLError && isUpstreamErrorLike(error.originalError)) {
-      return upstreamToGraphQLError(error.originalError, error);
+      return upstreamToGraphQLError(error.originalError, error, development);
     }
-    if (isUpstreamErrorLike(error)) return upstreamToGraphQLError(error);
+    if (isUpstreamErrorLike(error)) return upstreamToGraphQLError(error, undefined, development);
+    if (error instanceof GraphQLError && !error.originalError && error.extensions['originalError'] !== undefined) {
+      return withoutOriginalError(error, development);
+    }
     // An original error that is not a GraphQLError is a bug, for the masking below.
     if (error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError)) {
       const input = variableInputError(error);

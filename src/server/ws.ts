@@ -38,6 +38,8 @@ export interface GraphQLWsOptions {
   closeGraceMs?: number;
   /** Hide internal error messages from close reasons. @default false */
   production?: boolean;
+  /** The error pipeline's mapping (use-error-pipeline.ts), for errors raised before execution. @default GraphQLErrors as they are, the rest masked */
+  toClientError?: (error: unknown) => GraphQLError;
 }
 
 export interface GraphQLWsServer {
@@ -109,6 +111,7 @@ export function attachGraphQLWs<TServerContext extends AnyContext, TUserContext 
   const controllersBySocket = new WeakMap<SocketContext, Map<string, AbortController>>();
 
   const toGraphQLError = (error: unknown): GraphQLError => {
+    if (options.toClientError) return options.toClientError(error);
     if (error instanceof GraphQLError) return error;
     yoga.logger.error(error);
     return new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });

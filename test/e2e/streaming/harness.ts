@@ -22,6 +22,8 @@ export interface HarnessOptions {
   memsync?: MemSyncEmulatorOptions;
   upstream?: UpstreamClientOptions;
   streaming?: AppOptions['streaming'];
+  /** Extra environment for loadConfig (e.g. NODE_ENV=production). */
+  env?: Record<string, string>;
 }
 
 export interface Harness {
@@ -49,7 +51,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const synvo = await startSynvoEmulator({ firstTokenDelayMs: 0, tokenDelayMs: 2, processingDelayMs: 10, ...options.synvo });
   const memsync = await startMemSyncEmulator({ generationDelayMs: 5, ...options.memsync });
   const config = withUpstreams(
-    loadConfig({ NODE_ENV: 'test', MEMGATE_JWT_SECRET: JWT_SECRET, MEMGATE_SERVICE_KEYS: SERVICE_KEY, LOG_LEVEL: 'silent' }),
+    loadConfig({ NODE_ENV: 'test', MEMGATE_JWT_SECRET: JWT_SECRET, MEMGATE_SERVICE_KEYS: SERVICE_KEY, LOG_LEVEL: 'silent', ...options.env }),
     { synvo: { baseUrl: synvo.url }, memsync: { baseUrl: memsync.url } },
     { port: 0, upstreamOptions: { maxAttempts: 1, ...options.upstream } },
   );
