@@ -70,7 +70,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     config.auth.development && config.auth.jwtSecret ? await mintDevToken({ secret: config.auth.jwtSecret }) : null;
 
   const maskError = createMaskError({ development: config.nodeEnv === 'development' });
-  const errors = createErrorPipeline({ maskError });
+  const errors = createErrorPipeline({ maskError, onChanged: (error) => production.yogaLogger.error(error) });
   // Each feature adds one `useX` here (issues 6, 7, 8).
   const plugins: Plugin<GraphContext>[] = [
     ...(production.plugins as Plugin<GraphContext>[]),

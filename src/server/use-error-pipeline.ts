@@ -16,6 +16,8 @@ export interface ErrorPipelineOptions {
   maskError: MaskError;
   /** The message of a masked error. @default 'Unexpected error.' */
   errorMessage?: string;
+  /** Told about each error before it is changed (the original goes to the log, never to the client). @default none */
+  onChanged?: (original: unknown) => void;
 }
 
 /** The parts of an (incremental) execution result that can carry errors. */
@@ -45,6 +47,7 @@ export function createErrorPipeline(options: ErrorPipelineOptions): ErrorPipelin
   function toClientError(error: unknown): GraphQLError {
     if (error instanceof GraphQLError && mapped.has(error)) return error;
     let out = options.maskError(error, message);
+    if (out !== error) options.onChanged?.(error);
     if (!(out instanceof GraphQLError)) {
       out = new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     }
