@@ -24,3 +24,25 @@ export function nonEmptyList<T>(argument: string, value: readonly T[] | null | u
 export function timeWindow(since: Date | null | undefined, until: Date | null | undefined): void {
   if (since && until && since.getTime() > until.getTime()) throw badUserInput('since', 'must not be after "until"');
 }
+
+/** C0 control characters and DEL: never part of a name, an id or a path that goes upstream. */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+export function hasControlCharacters(value: string): boolean {
+  return CONTROL_CHARACTERS.test(value);
+}
+
+/** Refuses control characters (NUL, CR, LF ...) in a string that becomes an upstream path or form field. */
+export function withoutControlCharacters(argument: string, value: string): string {
+  if (hasControlCharacters(value)) throw badUserInput(argument, 'must not contain control characters');
+  return value;
+}
+
+/** A Synvo file id: 1 to 256 characters, no control characters. */
+export function fileId(value: string | number, argument = 'id'): string {
+  const id = String(value).trim();
+  if (!id || id.length > 256 || hasControlCharacters(id)) {
+    throw badUserInput(argument, 'must be a file id (1 to 256 characters, no control characters)');
+  }
+  return id;
+}

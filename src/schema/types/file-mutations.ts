@@ -8,6 +8,7 @@ import type { UploadInput, UploadResult } from '../../upstream/types.js';
 import { resolveTargetUser } from '../access.js';
 import { builder } from '../builder.js';
 import { badUserInput } from '../errors.js';
+import { fileId, hasControlCharacters } from '../validate.js';
 
 /** Synvo's limit on one upload (upstream-api.md). */
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
@@ -80,6 +81,8 @@ function checkFolder(path: string | null | undefined): string | undefined {
 }
 
 function checkUpload(file: UploadInput): void {
+  // The name becomes a form field of Synvo's upload: no NUL, CR or LF may reach it.
+  if (hasControlCharacters(file.name)) throw badUserInput('file', 'the file name must not contain control characters');
   const name = file.name.split(/[\\/]/).pop()?.trim() ?? '';
   if (!name) throw badUserInput('file', 'the file has no name');
   const ext = extensionOf(name);
@@ -127,8 +130,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       const user = resolveTargetUser(ctx, args.user);
-      const id = String(args.id).trim();
-      if (!id || id.length > 256) throw badUserInput('id', 'must be a file id (1 to 256 characters)');
+      const id = fileId(args.id);
       try {
         await ctx.clients.synvo.deleteFile(user, id, { signal: ctx.signal });
         return true;

@@ -2,7 +2,7 @@
 import type { FileStatus, SynvoFileEntry, SynvoFileHit } from '../../upstream/types.js';
 import { builder } from '../builder.js';
 import { badUserInput } from '../errors.js';
-import { nonEmptyText } from '../validate.js';
+import { fileId, nonEmptyText } from '../validate.js';
 import { FileStatusEnum } from './enums.js';
 import { UserType } from './user.js';
 
@@ -69,8 +69,7 @@ builder.objectFields(UserType, (t) => ({
     description: "One of the user's files by id, with its status and size; null when the user has no such file.",
     args: { id: t.arg.id({ required: true, description: "Synvo's file id." }) },
     resolve: async (user, args, ctx) => {
-      const id = String(args.id).trim();
-      if (!id || id.length > 256) throw badUserInput('id', 'must be a file id (1 to 256 characters)');
+      const id = fileId(args.id);
       const entry = await ctx.loaders.file.load({ user: user.name, id });
       return entry ? fromFileEntry(entry) : null;
     },

@@ -5,7 +5,7 @@
  */
 import { resolveTargetUser } from '../access.js';
 import { builder } from '../builder.js';
-import { badUserInput } from '../errors.js';
+import { fileId } from '../validate.js';
 import type { FileStatusSnapshot } from '../../live/live-state.js';
 import type { SynvoEvent } from '../../upstream/types.js';
 import { EventObject } from './events.js';
@@ -29,8 +29,7 @@ builder.subscriptionFields((t) => ({
     },
     subscribe: (_root, args, ctx) => {
       const user = resolveTargetUser(ctx, args.user);
-      const id = String(args.id).trim();
-      if (!id || id.length > 256) throw badUserInput('id', 'must be a file id (1 to 256 characters)');
+      const id = fileId(args.id);
       return ctx.live.watchFile(user, id);
     },
     resolve: async (snapshot, args, ctx) => {
