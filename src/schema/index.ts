@@ -15,6 +15,7 @@ import './types/memory-mutations.js';
 import './types/biography-mutations.js';
 import './types/live-updates.js';
 import './types/answer-stream.js';
+import './types/context.js';
 
 let built: GraphQLSchema | undefined;
 

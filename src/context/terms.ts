@@ -1,0 +1,38 @@
+/**
+ * The one way context text is cut into terms, shared by the ranking (minisearch's `processTerm`)
+ * and the near-duplicate test, so both agree on what a word is. Lower case, English stop words
+ * dropped, a plural `s` removed ("networks" and "network" are one term). Deliberately light: the
+ * upstreams rank by meaning themselves; this only has to compare the pieces fairly.
+ */
+import MiniSearch from 'minisearch';
+
+const STOP_WORDS: ReadonlySet<string> = new Set(
+  (
+    'a about after again all also am an and any are as at be been before being both but by can could did do does doing ' +
+    'during each few for from further had has have having he her here hers him his how i if in into is it its itself ' +
+    'just me more most my no nor not now of off on once only or other our ours out over own same she should so some ' +
+    'such than that the their theirs them then there these they this those through to too under until up very was we ' +
+    'were what when where which while who whom why will with would you your yours user users'
+  ).split(' '),
+);
+
+const tokenize = MiniSearch.getDefault('tokenize') as (text: string) => string[];
+
+/** One token as a term, or `null` when it carries no meaning (a stop word, a lone letter). */
+export function toTerm(token: string): string | null {
+  let term = token.toLowerCase().replace(/'s$/, '');
+  if (term.length < 2 || STOP_WORDS.has(term)) return null;
+  // "networks" -> "network"; "class", "status" and "analysis" keep their s.
+  if (term.length > 3 && term.endsWith('s') && !/(ss|us|is)$/.test(term)) term = term.slice(0, -1);
+  return term;
+}
+
+/** The distinct terms of a text. */
+export function termSet(text: string): Set<string> {
+  const set = new Set<string>();
+  for (const token of tokenize(text)) {
+    const term = toTerm(token);
+    if (term) set.add(term);
+  }
+  return set;
+}
