@@ -5,40 +5,25 @@
  */
 import { createApp } from '../src/app.js';
 import { DEV_SERVICE_KEY, loadConfigOrExit, withUpstreams } from '../src/config.js';
-import type { RunningEmulator } from '../emulators/core/types.js';
-import { startMemSyncEmulator } from '../emulators/memsync/index.js';
-import { startSynvoEmulator } from '../emulators/synvo/index.js';
+import { startEmbeddedEmulators, type EmbeddedEmulators } from './embedded-emulators.js';
 
 const config = loadConfigOrExit();
 
-const emulators: RunningEmulator[] = [];
-const upstreams: Parameters<typeof withUpstreams>[1] = {};
+let emulators: EmbeddedEmulators;
 try {
-  if (!config.synvo.baseUrl) {
-    const synvo = await startSynvoEmulator({ host: config.host, port: config.synvo.emulatorPort, apiKeys: [config.synvo.apiKey], controls: true });
-    emulators.push(synvo);
-    upstreams.synvo = { baseUrl: synvo.url };
-    console.log(`Synvo emulator     ${synvo.url}   (controls: ${synvo.url}/__emulator/)`);
-  }
-  if (!config.memsync.baseUrl) {
-    const memsync = await startMemSyncEmulator({ host: config.host, port: config.memsync.emulatorPort, apiKeys: [config.memsync.apiKey], controls: true });
-    emulators.push(memsync);
-    upstreams.memsync = { baseUrl: memsync.url };
-    console.log(`MemSync emulator   ${memsync.url}   (controls: ${memsync.url}/__emulator/)`);
-  }
+  emulators = await startEmbeddedEmulators(config, { log: (line) => console.log(line) });
 } catch (error) {
   console.error(`Could not start the emulators: ${error instanceof Error ? error.message : String(error)}`);
-  await Promise.allSettled(emulators.map((e) => e.stop()));
   process.exit(1);
 }
 
-const app = await createApp(withUpstreams(config, upstreams));
+const app = await createApp(withUpstreams(config, emulators.upstreams));
 let url: string;
 try {
   ({ url } = await app.start());
 } catch (error) {
   console.error(`Could not start the gateway on ${config.host}:${config.port}: ${error instanceof Error ? error.message : String(error)}`);
-  await Promise.allSettled([app.stop(), ...emulators.map((e) => e.stop())]);
+  await Promise.allSettled([app.stop(), emulators.stop()]);
   process.exit(1);
 }
 console.log(`memgate gateway    ${url}   (GraphiQL: open it in a browser)`);
@@ -55,7 +40,7 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   stopping = true;
   console.log(`\n${signal}: stopping`);
   await app.stop();
-  await Promise.allSettled(emulators.map((e) => e.stop()));
+  await emulators.stop();
   process.exit(0);
 }
 process.on('SIGINT', (s) => void shutdown(s));

@@ -25,6 +25,10 @@ import { useSubscriptionExpiry } from './server/use-subscription-expiry.js';
 import { useMultipartUploads } from './server/use-multipart-uploads.js';
 import { MAX_UPLOAD_BYTES } from './schema/types/file-mutations.js';
 import { attachGraphQLWs, type GraphQLWsOptions } from './server/ws.js';
+import type { Server as McpServer } from '@modelcontextprotocol/sdk/server/index.js';
+import type { Credentials } from './server/auth.js';
+import { createMcpHttpHandler, MCP_PATH } from './mcp/http.js';
+import { createMcpServer, prepareTools } from './mcp/server.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -51,6 +55,11 @@ export interface App {
   devToken: string | null;
   /** Logger, metrics, tracing and shutdown state (issue 8). */
   production: Production;
+  /**
+   * An MCP server over this gateway for one caller (stdio: `npm run mcp`); the same tools as
+   * `/mcp`. Rejects with UNAUTHENTICATED when the credentials are not valid.
+   */
+  mcpServerFor(credentials: Credentials): Promise<McpServer>;
   start(): Promise<{ url: string }>;
   stop(): Promise<void>;
 }
@@ -103,7 +112,23 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     },
   });
 
-  const server = createServer(yoga);
+  // MCP (issue 17): tools are persisted operations run through this yoga, with the caller's credentials.
+  const mcp = {
+    tools: prepareTools(schema),
+    yoga,
+    graphqlPath: GRAPHQL_PATH,
+    persisted: !!config.ops.persistedDocumentsPath,
+  };
+  const mcpHttp = createMcpHttpHandler({
+    ...mcp,
+    authenticator,
+    onError: (error) => production.logger.error({ err: error }, 'mcp request failed'),
+  });
+  const server = createServer((req, res) => {
+    const path = req.url?.split('?', 1)[0];
+    if (path === MCP_PATH) void mcpHttp(req, res);
+    else void yoga(req, res);
+  });
   const ws = attachGraphQLWs(server, yoga, authenticator, {
     production: config.production,
     toClientError: errors.toClientError,
@@ -119,6 +144,10 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     state,
     devToken,
     production,
+    async mcpServerFor(credentials) {
+      const caller = await authenticator.authenticate(credentials);
+      return createMcpServer({ ...mcp, caller, credentials });
+    },
     async start() {
       // Rate limits shared on Redis from the first request (bounded: Redis away must not block).
       await production.connected();

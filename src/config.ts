@@ -79,6 +79,14 @@ export interface OpsConfig {
   otlpTracesEndpoint: string | null;
 }
 
+/** Who `npm run mcp` (MCP over stdio) acts as (issue 17). */
+export interface McpConfig {
+  /** An end user's JWT: the tools act as that user. @default null */
+  token: string | null;
+  /** A service key: the tools name their user. @default null */
+  apiKey: string | null;
+}
+
 export interface Config {
   nodeEnv: NodeEnv;
   production: boolean;
@@ -99,6 +107,7 @@ export interface Config {
   upstreamOptions: UpstreamClientOptions;
   graph: GraphConfig;
   ops: OpsConfig;
+  mcp: McpConfig;
 }
 
 /** Thrown by `loadConfig`; the message names every bad variable. */
@@ -220,6 +229,8 @@ const envSchema = z.object({
   MEMGATE_DRAIN_TIMEOUT_MS: positiveInt(10_000),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl,
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl,
+  MEMGATE_MCP_TOKEN: secret,
+  MEMGATE_MCP_API_KEY: secret,
   MEMGATE_FILE_POLL_MS: z.preprocess(
     emptyToUndefined,
     z.coerce.number({ invalid_type_error: 'must be a number of milliseconds' }).int('must be a whole number').min(10, 'must be at least 10').max(60_000, 'must be at most 60000').default(1_000),
@@ -277,6 +288,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.MEMGATE_PERSISTED_ONLY && !e.MEMGATE_PERSISTED_DOCUMENTS) {
     problems.push('MEMGATE_PERSISTED_DOCUMENTS: required when MEMGATE_PERSISTED_ONLY is true (the manifest `npm run codegen` writes)');
   }
+  if (e.MEMGATE_MCP_TOKEN && e.MEMGATE_MCP_API_KEY) {
+    problems.push('MEMGATE_MCP_TOKEN, MEMGATE_MCP_API_KEY: set one of them, not both');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const development = emulated && !callerAuthConfigured;
@@ -322,6 +336,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
         (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${stripSlash(e.OTEL_EXPORTER_OTLP_ENDPOINT)}/v1/traces` : null),
     },
+    mcp: { token: e.MEMGATE_MCP_TOKEN ?? null, apiKey: e.MEMGATE_MCP_API_KEY ?? null },
   };
   return deepFreeze(config);
 }

@@ -19,6 +19,7 @@ import { httpReachable, redisReachable, useHealth, type ReadinessCheck } from '.
 import { useLimits, type LimitsOptions } from './use-limits.js';
 import { useMetrics } from './use-metrics.js';
 import { loadPersistedDocuments, usePersistedDocuments } from './use-persisted-documents.js';
+import { mcpPersistedDocuments } from '../mcp/tools.js';
 import { useRateLimit, type RateLimitOptions } from './use-rate-limit.js';
 import { useRequestLogging } from './use-request-logging.js';
 import { useTracing } from './use-tracing.js';
@@ -59,7 +60,14 @@ export interface Production {
 }
 
 export function createProduction(config: Readonly<Config>, options: ProductionOptions = {}): Production {
-  const secrets = [config.synvo.apiKey, config.memsync.apiKey, ...config.auth.serviceKeys, config.auth.jwtSecret ?? ''];
+  const secrets = [
+    config.synvo.apiKey,
+    config.memsync.apiKey,
+    ...config.auth.serviceKeys,
+    config.auth.jwtSecret ?? '',
+    config.mcp.token ?? '',
+    config.mcp.apiKey ?? '',
+  ];
   const logger =
     options.logger ??
     createLogger({ level: config.logLevel, secrets, production: config.production, destination: options.logDestination });
@@ -94,7 +102,8 @@ export function createProduction(config: Readonly<Config>, options: ProductionOp
   if (config.ops.persistedDocumentsPath) {
     plugins.push(
       usePersistedDocuments({
-        documents: loadPersistedDocuments(config.ops.persistedDocumentsPath),
+        // The MCP tools' operations are persisted documents of the gateway's own (issue 17).
+        documents: new Map([...loadPersistedDocuments(config.ops.persistedDocumentsPath), ...mcpPersistedDocuments()]),
         persistedOnly: config.ops.persistedOnly,
       }),
     );
