@@ -14,6 +14,9 @@ import type { Credentials } from '../src/server/auth.js';
 import { startEmbeddedEmulators, type EmbeddedEmulators } from './embedded-emulators.js';
 
 const log = (line: string) => process.stderr.write(`memgate-mcp: ${line}\n`);
+// stdout is the MCP channel: anything in this process that would print there goes to stderr instead.
+console.log = console.error;
+console.info = console.error;
 const config = loadConfigOrExit();
 
 let emulators: EmbeddedEmulators;
