@@ -18,6 +18,9 @@ import { createUpstreamClients } from './server/upstream-clients.js';
 import { createGatewayState, type GatewayState } from './live/gateway-state.js';
 import { createMaskError } from './server/upstream-errors.js';
 import { createErrorPipeline, useErrorPipeline } from './server/use-error-pipeline.js';
+import { createAuthentication } from './server/use-authentication.js';
+import { createDocumentCaches, type DocumentCaches } from './server/document-cache.js';
+import { answerClientErrors, useHttpErrors } from './server/use-http-errors.js';
 import { createProduction, type Production, type ProductionOptions } from './server/production.js';
 import { drainHttpServer } from './server/shutdown.js';
 import { useSSEHeartbeat } from './server/use-sse-heartbeat.js';
@@ -60,6 +63,8 @@ export interface App {
    * `/mcp`. Rejects with UNAUTHENTICATED when the credentials are not valid.
    */
   mcpServerFor(credentials: Credentials): Promise<McpServer>;
+  /** The parsed-document and parse-error caches, bounded by bytes and count. */
+  documents: DocumentCaches;
   start(): Promise<{ url: string }>;
   stop(): Promise<void>;
 }
@@ -75,6 +80,9 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
   });
   production.metrics.trackCacheStats('upstream', () => state.cache.stats());
   const authenticator = createAuthenticator(config.auth);
+  // Every request is authenticated before its body is read or its document parsed.
+  const authentication = createAuthentication(authenticator);
+  const documents = createDocumentCaches();
   const devToken =
     config.auth.development && config.auth.jwtSecret ? await mintDevToken({ secret: config.auth.jwtSecret }) : null;
 
@@ -83,12 +91,16 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
   // Each feature adds one `useX` here (issues 6, 7, 8).
   const plugins: Plugin<GraphContext>[] = [
     ...(production.plugins as Plugin<GraphContext>[]),
+    // After CSRF prevention and the declared-length check (headers only, like it).
+    authentication.plugin as Plugin<GraphContext>,
     useDeferStream() as Plugin<GraphContext>,
     useSSEHeartbeat({ intervalMs: options.streaming?.sseHeartbeatMs ?? 12_000 }),
     useSubscriptionExpiry(),
     useMultipartUploads({ maxFileSize: MAX_UPLOAD_BYTES }),
     // Last, so it wraps every other plugin's streams and sees what they throw.
     useErrorPipeline(errors) as Plugin<GraphContext>,
+    // After every plugin that picks a request parser, so it wraps the one picked.
+    useHttpErrors() as Plugin<GraphContext>,
   ];
 
   const yoga = createYoga<Record<string, unknown>, GraphContext>({
@@ -103,11 +115,9 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     // useMultipartUploads (each part). Yoga's limit would pipe every body through one more
     // TransformStream and Request (about 6 % of the CPU on a one-field query, bench/).
     maxRequestBodySize: false,
+    parserAndValidationCache: { documentCache: documents.documentCache, errorCache: documents.errorCache },
     context: async ({ request }) => {
-      const caller = await authenticator.authenticate({
-        authorization: request.headers.get('authorization'),
-        apiKey: request.headers.get('x-api-key'),
-      });
+      const caller = await authentication.callerOf(request);
       return createGraphContext({ caller, clients: state.clients, signal: request.signal, config, live: state.live });
     },
   });
@@ -129,6 +139,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     if (path === MCP_PATH) void mcpHttp(req, res);
     else void yoga(req, res);
   });
+  answerClientErrors(server);
   const ws = attachGraphQLWs(server, yoga, authenticator, {
     production: config.production,
     toClientError: errors.toClientError,
@@ -148,6 +159,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
       const caller = await authenticator.authenticate(credentials);
       return createMcpServer({ ...mcp, caller, credentials });
     },
+    documents,
     async start() {
       // Rate limits shared on Redis from the first request (bounded: Redis away must not block).
       await production.connected();

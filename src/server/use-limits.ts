@@ -105,7 +105,8 @@ export function useLimits(options: LimitsOptions = {}): Plugin {
     // Counted in onParams below, before the parser runs: a parse error would lose the 400.
     maxTokens: { enabled: false },
     maxDepth: { ...rule(options.maxDepth ?? 10, 'DEPTH_LIMIT_EXCEEDED'), flattenFragments: true, ignoreIntrospection: true },
-    maxAliases: rule(options.maxAliases ?? 15, 'ALIAS_LIMIT_EXCEEDED'),
+    // graphql-armor lets `__typename` aliases through by default: 600 of them cost as much as any.
+    maxAliases: { ...rule(options.maxAliases ?? 15, 'ALIAS_LIMIT_EXCEEDED'), allowList: [] },
     maxDirectives: rule(options.maxDirectives ?? 20, 'DIRECTIVE_LIMIT_EXCEEDED'),
     costLimit: {
       maxCost: options.maxCost ?? 5000,

@@ -133,10 +133,16 @@ export function useMultipartUploads<TContext extends Record<string, any> = Recor
     const fields = new Map<string, string>();
     const files = new Map<string, SpooledUpload>();
     const writes: Promise<void>[] = [];
-    const busboy = Busboy({
-      headers: { 'content-type': request.headers.get('content-type') ?? '' },
-      limits: { fileSize: maxFileSize, files: maxFiles, fieldSize: maxFieldSize, fields: 16, parts: 16 + maxFiles },
-    });
+    let busboy: ReturnType<typeof Busboy>;
+    try {
+      busboy = Busboy({
+        headers: { 'content-type': request.headers.get('content-type') ?? '' },
+        limits: { fileSize: maxFileSize, files: maxFiles, fieldSize: maxFieldSize, fields: 16, parts: 16 + maxFiles },
+      });
+    } catch {
+      removeSpool(dir);
+      throw invalid('Malformed multipart request: the Content-Type must name a boundary (multipart/form-data; boundary=...)');
+    }
     let failure: GraphQLError | undefined;
     let fail!: (error: GraphQLError) => void;
     const failed = new Promise<never>((_resolve, reject) => {

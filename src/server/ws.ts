@@ -168,6 +168,8 @@ export function attachGraphQLWs<TServerContext extends AnyContext, TUserContext 
         connectionParams: ctx.connectionParams,
       });
       try {
+        // Credentials first (a token may have expired since init): nothing is parsed for a caller refused.
+        await authenticator.authenticate({ authorization, apiKey });
         const document = enveloped.parse(payload.query);
         const errors = enveloped.validate(enveloped.schema, document);
         if (errors.length > 0) return errors;
