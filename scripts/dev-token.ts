@@ -3,7 +3,7 @@
  * when running on the emulators): `npm run dev-token -- alex [ttl]`, ttl like `1h` (default 12h).
  */
 import { ConfigError, loadConfig } from '../src/config.js';
-import { isValidUserName } from '../src/schema/user-name.js';
+import { isValidUserName } from '../src/memory/input-rules.js';
 import { mintDevToken } from '../src/server/dev-credentials.js';
 
 const [user = 'default', ttl = '12h'] = process.argv.slice(2);

@@ -1,33 +1,44 @@
 /**
- * createApp(config) -> { yoga, server, start, stop }: the yoga instance (usable on its own via
- * `yoga.fetch()`), mounted on a node:http server at /graphql.
+ * The one composition root. `createApp(config)` builds every config-derived part once (logs,
+ * metrics and traces; one Redis connection per role; the upstream clients; the read cache; live
+ * updates; the domain layer) and hands them down; nothing below opens a connection. It returns
+ * the yoga instance (usable on its own via `yoga.fetch()`), mounted on a node:http server at
+ * /graphql with graphql-ws on the same path, and `start`/`stop`.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createMemoryCacheStore } from './cache/memory-store.js';
+import { createReadCache, type ReadCache } from './cache/read-cache.js';
+import { createRedisCacheStore } from './cache/redis-store.js';
 import type { Config } from './config.js';
 import { DEV_SERVICE_KEY } from './config.js';
-import type { GraphContext, UpstreamClients } from './schema/context.js';
+import { createMemoryPubSub, createRedisPubSub } from './live/live-pubsub.js';
+import { createMemoryLiveState } from './live/live-state.js';
+import { createLiveUpdates, type LiveUpdates } from './live/live-updates.js';
+import { createRedisLiveState } from './live/redis-live-state.js';
+import { createInvalidator, createMemory, inputRules, type Invalidator, type UpstreamClients } from './memory/index.js';
+import { createObservability, type Observability, type ObservabilityOptions } from './observability/index.js';
+import { openRedis, type RedisConnections } from './redis.js';
+import type { GraphContext } from './schema/context.js';
 import { schema } from './schema/index.js';
 import { createAuthenticator } from './server/auth.js';
 import { createGraphContext } from './server/context.js';
 import { mintDevToken } from './server/dev-credentials.js';
 import { graphiqlOptions } from './server/graphiql.js';
-import { createUpstreamClients } from './server/upstream-clients.js';
-import { createGatewayState, type GatewayState } from './live/gateway-state.js';
+import { createServerPlugins, type ServerPluginOptions } from './server/plugins.js';
+import { createShutdown, drainHttpServer, type Shutdown } from './server/shutdown.js';
 import { createMaskError } from './server/upstream-errors.js';
 import { createErrorPipeline, useErrorPipeline } from './server/use-error-pipeline.js';
 import { createAuthentication } from './server/use-authentication.js';
 import { createDocumentCaches, type DocumentCaches } from './server/document-cache.js';
 import { answerClientErrors, useHttpErrors } from './server/use-http-errors.js';
-import { createProduction, type Production, type ProductionOptions } from './server/production.js';
-import { drainHttpServer } from './server/shutdown.js';
+import { useMultipartUploads } from './server/use-multipart-uploads.js';
 import { useSSEHeartbeat } from './server/use-sse-heartbeat.js';
 import { useSubscriptionExpiry } from './server/use-subscription-expiry.js';
-import { useMultipartUploads } from './server/use-multipart-uploads.js';
-import { MAX_UPLOAD_BYTES } from './schema/types/file-mutations.js';
 import { attachGraphQLWs, type GraphQLWsOptions } from './server/ws.js';
+import { createMemSyncClient, createSynvoClient } from './upstream/index.js';
 import type { Server as McpServer } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Credentials } from './server/auth.js';
 import { createMcpHttpHandler, MCP_PATH } from './mcp/http.js';
@@ -38,26 +49,34 @@ export const GRAPHQL_PATH = '/graphql';
 export interface AppOptions {
   /** Upstream clients to use instead of ones built from the config (tests); the caller closes them. @default built from the config */
   clients?: UpstreamClients;
-  /** Streaming transports: graphql-ws limits and timers, the SSE heartbeat (issue 6). @default {} */
+  /** Streaming transports: graphql-ws limits and timers, the SSE heartbeat. @default {} */
   streaming?: {
     ws?: Omit<GraphQLWsOptions, 'path'>;
     /** Longest silence on an SSE response before a `:` heartbeat. @default 12000 */
     sseHeartbeatMs?: number;
   };
-  /** Logger, limits, rate limits and tracing overrides (issue 8). @default {} */
-  production?: ProductionOptions;
+  /** Logger, limits, rate limits and tracing overrides. @default {} */
+  production?: ObservabilityOptions & ServerPluginOptions;
+}
+
+/** The parts every request and instance shares: what the domain layer stands on. */
+export interface SharedState {
+  /** The upstream clients every call goes through (looked up per call). */
+  clients: UpstreamClients;
+  cache: ReadCache;
+  live: LiveUpdates;
+  /** True when the cache and live state live in Redis. */
+  shared: boolean;
 }
 
 export interface App {
   yoga: YogaServerInstance<Record<string, unknown>, GraphContext>;
   server: Server;
-  clients: UpstreamClients;
-  /** The read cache and live updates, in memory or in Redis (issue 7). */
-  state: GatewayState;
+  state: SharedState;
+  observability: Observability;
+  shutdown: Shutdown;
   /** A development JWT for `default` when the development credentials are in use. */
   devToken: string | null;
-  /** Logger, metrics, tracing and shutdown state (issue 8). */
-  production: Production;
   /**
    * An MCP server over this gateway for one caller (stdio: `npm run mcp`); the same tools as
    * `/mcp`. Rejects with UNAUTHENTICATED when the credentials are not valid.
@@ -69,34 +88,72 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export async function createApp(config: Readonly<Config>, options: AppOptions = {}): Promise<App> {
-  const ownsClients = !options.clients;
-  // Logs, metrics, traces, limits, rate limits, shutdown (issue 8).
-  const production = createProduction(config, options.production);
-  const clients = options.clients ?? createUpstreamClients(config, production.upstreamHooks);
-  // Cached reads, write invalidation, shared polling and fan-out; in Redis when REDIS_URL is set (issue 7).
-  const state = createGatewayState(config, clients, {
-    onError: (error, what) => production.logger.warn({ err: error, what }, 'gateway state error'),
+function createUpstreamClients(config: Readonly<Config>, observability: Observability): UpstreamClients {
+  if (!config.synvo.baseUrl || !config.memsync.baseUrl) {
+    throw new Error('No upstream base URL: set SYNVO_BASE_URL and MEMSYNC_BASE_URL, or run `npm start` to use the embedded emulators');
+  }
+  const options = { ...config.upstreamOptions, ...observability.upstreamHooks };
+  return {
+    synvo: createSynvoClient({ baseUrl: config.synvo.baseUrl, apiKey: config.synvo.apiKey, options }),
+    memsync: createMemSyncClient({ baseUrl: config.memsync.baseUrl, apiKey: config.memsync.apiKey, options }),
+  };
+}
+
+/** The read cache and live updates: in memory, or in Redis shared with every instance. */
+function createSharedState(
+  config: Readonly<Config>,
+  clients: UpstreamClients,
+  redis: RedisConnections | null,
+  invalidate: (cache: ReadCache) => Invalidator,
+  onError: (error: unknown, what: string) => void,
+): SharedState & { invalidator: Invalidator } {
+  const prefix = config.redisPrefix;
+  const cache = createReadCache({
+    store: redis ? createRedisCacheStore(redis.get('commands'), { prefix }) : createMemoryCacheStore({ maxEntries: config.cache.maxEntries }),
+    ttlMs: config.cache.ttlMs,
+    onError: (error, operation) => onError(error, `cache ${operation}`),
   });
-  production.metrics.trackCacheStats('upstream', () => state.cache.stats());
+  const invalidator = invalidate(cache);
+  const live = createLiveUpdates({
+    synvo: clients.synvo,
+    state: redis ? createRedisLiveState(redis.get('commands'), { prefix }) : createMemoryLiveState(),
+    pubsub: redis ? createRedisPubSub({ publisher: redis.get('commands'), subscriber: redis.get('subscriber'), prefix }) : createMemoryPubSub(),
+    pollIntervalMs: config.live.pollIntervalMs,
+    eventsPollIntervalMs: config.live.eventsPollIntervalMs,
+    onFileSettled: invalidator.afterFileSettled,
+    onNewEvents: (user) => invalidator.after('newEvents', user),
+    onError,
+  });
+  return { clients, cache, live, shared: !!redis, invalidator };
+}
+
+export async function createApp(config: Readonly<Config>, options: AppOptions = {}): Promise<App> {
+  const observability = createObservability(config, options.production);
+  const { logger, metrics } = observability;
+  const shutdown = createShutdown();
+  const redis = config.redisUrl ? openRedis(config.redisUrl, (error, role) => logger.warn({ err: error, role }, 'redis error')) : null;
+  const clients = options.clients ?? createUpstreamClients(config, observability);
+  const { invalidator, ...state } = createSharedState(config, clients, redis, createInvalidator, (error, what) =>
+    logger.warn({ err: error, what }, 'shared state error'),
+  );
+  metrics.trackCacheStats('upstream', () => state.cache.stats());
+  const memory = createMemory({ ...state, invalidator, ...config.graph });
   const authenticator = createAuthenticator(config.auth);
   // Every request is authenticated before its body is read or its document parsed.
   const authentication = createAuthentication(authenticator);
   const documents = createDocumentCaches();
-  const devToken =
-    config.auth.development && config.auth.jwtSecret ? await mintDevToken({ secret: config.auth.jwtSecret }) : null;
+  const devToken = config.auth.development && config.auth.jwtSecret ? await mintDevToken({ secret: config.auth.jwtSecret }) : null;
 
   const maskError = createMaskError({ development: config.nodeEnv === 'development' });
-  const errors = createErrorPipeline({ maskError, onChanged: (error) => production.yogaLogger.error(error) });
-  // Each feature adds one `useX` here (issues 6, 7, 8).
+  const errors = createErrorPipeline({ maskError, onChanged: (error) => observability.yogaLogger.error(error) });
   const plugins: Plugin<GraphContext>[] = [
-    ...(production.plugins as Plugin<GraphContext>[]),
+    ...(createServerPlugins(config, { observability, shutdown, rateLimitRedis: redis?.get('rateLimit') ?? null }, options.production) as Plugin<GraphContext>[]),
     // After CSRF prevention and the declared-length check (headers only, like it).
     authentication.plugin as Plugin<GraphContext>,
     useDeferStream() as Plugin<GraphContext>,
     useSSEHeartbeat({ intervalMs: options.streaming?.sseHeartbeatMs ?? 12_000 }),
     useSubscriptionExpiry(),
-    useMultipartUploads({ maxFileSize: MAX_UPLOAD_BYTES }),
+    useMultipartUploads({ maxFileSize: inputRules.MAX_UPLOAD_BYTES }),
     // Last, so it wraps every other plugin's streams and sees what they throw.
     useErrorPipeline(errors) as Plugin<GraphContext>,
     // After every plugin that picks a request parser, so it wraps the one picked.
@@ -109,7 +166,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     landingPage: false,
     graphiql: !config.ops.graphiql ? false : graphiqlOptions({ devToken, devServiceKey: config.auth.development ? DEV_SERVICE_KEY : null }),
     maskedErrors: { maskError },
-    logging: production.yogaLogger,
+    logging: observability.yogaLogger,
     plugins,
     // Bodies are bounded by our own plugins: useLimits (JSON, any body of unknown length) and
     // useMultipartUploads (each part). Yoga's limit would pipe every body through one more
@@ -118,21 +175,16 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     parserAndValidationCache: { documentCache: documents.documentCache, errorCache: documents.errorCache },
     context: async ({ request }) => {
       const caller = await authentication.callerOf(request);
-      return createGraphContext({ caller, clients: state.clients, signal: request.signal, config, live: state.live });
+      return createGraphContext({ caller, memory: memory.forRequest(request.signal), signal: request.signal, maxUsers: config.graph.maxUsers });
     },
   });
 
-  // MCP (issue 17): tools are persisted operations run through this yoga, with the caller's credentials.
-  const mcp = {
-    tools: prepareTools(schema),
-    yoga,
-    graphqlPath: GRAPHQL_PATH,
-    persisted: !!config.ops.persistedDocumentsPath,
-  };
+  // MCP: tools are persisted operations run through this yoga, with the caller's credentials.
+  const mcp = { tools: prepareTools(schema), yoga, graphqlPath: GRAPHQL_PATH, persisted: !!config.ops.persistedDocumentsPath };
   const mcpHttp = createMcpHttpHandler({
     ...mcp,
     authenticator,
-    onError: (error) => production.logger.error({ err: error }, 'mcp request failed'),
+    onError: (error) => logger.error({ err: error }, 'mcp request failed'),
   });
   const server = createServer((req, res) => {
     const path = req.url?.split('?', 1)[0];
@@ -151,10 +203,10 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
   return {
     yoga,
     server,
-    clients,
     state,
+    observability,
+    shutdown,
     devToken,
-    production,
     async mcpServerFor(credentials) {
       const caller = await authenticator.authenticate(credentials);
       return createMcpServer({ ...mcp, caller, credentials });
@@ -162,7 +214,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     documents,
     async start() {
       // Rate limits shared on Redis from the first request (bounded: Redis away must not block).
-      await production.connected();
+      await redis?.ready('rateLimit');
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
@@ -175,20 +227,22 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
       });
     },
     async stop() {
-      // Graceful (issue 8): not ready, stop accepting, end subscriptions with SHUTTING_DOWN, close
-      // sockets with 1001, let in-flight requests finish within the drain timeout, then close pools.
-      production.shutdown.begin();
+      // Not ready, stop accepting, end subscriptions with SHUTTING_DOWN, close sockets with 1001,
+      // let in-flight requests finish within the drain timeout, then close pools and connections.
+      shutdown.begin();
       const drained = started ? drainHttpServer(server, { timeoutMs: config.ops.drainTimeoutMs }) : Promise.resolve(0);
-      await production.shutdown.subscriptionsEnded(Math.min(2_000, config.ops.drainTimeoutMs));
+      await shutdown.subscriptionsEnded(Math.min(2_000, config.ops.drainTimeoutMs));
       // Let the transports send what follows the last result (graphql-ws `complete`) before the 1001.
       await new Promise((resolve) => setTimeout(resolve, 50));
       await ws.dispose();
       const cut = await drained;
-      if (cut > 0) production.logger.warn({ connections: cut }, 'drain timeout: connections cut');
+      if (cut > 0) logger.warn({ connections: cut }, 'drain timeout: connections cut');
       started = false;
-      await state.close();
-      if (ownsClients) await Promise.all([clients.synvo.close(), clients.memsync.close()]);
-      await production.close();
+      await state.live.close();
+      await state.cache.close();
+      if (!options.clients) await Promise.all([clients.synvo.close(), clients.memsync.close()]);
+      await redis?.close();
+      await observability.close();
     },
   };
 }

@@ -24,8 +24,8 @@ export interface ContextReaders {
   events(): Promise<readonly SynvoEvent[]>;
   /** MemSync's best matches for the query (CONTEXT_MEMORIES_LIMIT). */
   memories(): Promise<readonly Memory[]>;
-  /** Throws NOT_FOUND while MemSync cannot write one yet. */
-  biography(): Promise<Bio>;
+  /** `null` while MemSync cannot write one yet (BiographyNotReady). */
+  biography(): Promise<Bio | null>;
   /** Synvo's files ranked for the query, best first. */
   files(): Promise<readonly SynvoFileHit[]>;
 }
@@ -84,7 +84,6 @@ export async function gatherContext(
     if (result.status === 'fulfilled') return;
     const code = codeOf(result.reason);
     if (code === 'MEMSYNC_NOT_CONNECTED') reads[i] = { kind, service, status: 'notConnected', found: 0 };
-    else if (kind === 'biography' && code === 'NOT_FOUND') reads[i] = { kind, service, status: 'notReady', found: 0 };
     else reads[i] = toError(result.reason);
   });
   if (profile.status === 'fulfilled') {
@@ -100,8 +99,11 @@ export async function gatherContext(
     reads[2] = { kind: 'memory', service: 'memsync', status: 'ok', found: memories.value.length };
   }
   if (biography.status === 'fulfilled') {
-    sources.biography = biography.value;
-    reads[3] = { kind: 'biography', service: 'memsync', status: 'ok', found: biography.value.text.trim() ? 1 : 0 };
+    const bio = biography.value;
+    if (bio) sources.biography = bio;
+    reads[3] = bio
+      ? { kind: 'biography', service: 'memsync', status: 'ok', found: bio.text.trim() ? 1 : 0 }
+      : { kind: 'biography', service: 'memsync', status: 'notReady', found: 0 };
   }
   if (files.status === 'fulfilled') {
     sources.files = files.value.slice(0, CONTEXT_FILES_LIMIT);

@@ -1,7 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Repeater } from 'graphql-yoga';
-import { invalidatedByProcessedUpload } from '../cache/cached-clients.js';
-import type { ReadCache } from '../cache/read-cache.js';
 import type { FileStatus, SynvoClient, SynvoEvent } from '../upstream/types.js';
 import type { LivePubSub } from './live-pubsub.js';
 import type { FileStatusSnapshot, LiveState } from './live-state.js';
@@ -9,8 +7,10 @@ import type { FileStatusSnapshot, LiveState } from './live-state.js';
 export interface LiveUpdatesOptions {
   /** The uncached Synvo client: statuses and fresh events. */
   synvo: SynvoClient;
-  /** Invalidated when a file finishes processing. */
-  cache: ReadCache;
+  /** Called when a file reaches a final status, before anyone hears it (drops the user's stale reads). */
+  onFileSettled?: (user: string, status: FileStatus) => Promise<void>;
+  /** Called when the events poller finds new events, before they are sent (drops the user's stale reads). */
+  onNewEvents?: (user: string) => Promise<void>;
   state: LiveState;
   pubsub: LivePubSub;
   /** Time between two status polls of a file. @default 1000 */
@@ -111,7 +111,9 @@ export function eventId(event: SynvoEvent): string {
 }
 
 export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
-  const { synvo, cache, state, pubsub } = options;
+  const { synvo, state, pubsub } = options;
+  const onFileSettled = options.onFileSettled ?? (async () => {});
+  const onNewEvents = options.onNewEvents ?? (async () => {});
   const interval = options.pollIntervalMs ?? 1_000;
   const leaseTtl = options.leaseTtlMs ?? Math.max(3 * interval, 10_000);
   const trackFor = options.trackUploadsForMs ?? 600_000;
@@ -149,12 +151,6 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
   }
 
   const wanted = (channel: Channel) => !closed && !channel.done && (channel.watchers.size > 0 || channel.trackedUntil > Date.now());
-
-  /** After processing: drop the user's stale reads, then announce the events the file produced. */
-  async function onProcessed(channel: Channel, status: FileStatus) {
-    if (status === 'COMPLETED') await cache.invalidate(channel.user, invalidatedByProcessedUpload);
-    else await cache.invalidate(channel.user, ['files']);
-  }
 
   async function announceEvents(channel: Channel) {
     try {
@@ -209,7 +205,7 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
             if (snapshot.status !== channel.last) {
               // Stale reads dropped and new events out before anyone hears COMPLETED, so what a
               // client reads or receives after it reflects the file.
-              if (terminal.has(snapshot.status)) await onProcessed(channel, snapshot.status);
+              if (terminal.has(snapshot.status)) await onFileSettled(channel.user, snapshot.status);
               if (snapshot.status === 'COMPLETED') await announceEvents(channel);
               await state.setStatus(channel.key, snapshot, snapshotTtlMs);
               pubsub.publish('fileStatus', channel.key, snapshot);
@@ -262,7 +258,7 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
     const fresh = candidates.filter((_c, i) => isNew[i]).map((c) => c.event);
     if (fresh.length > 0) {
       // New events mean a processed file: what a subscriber reads after an event reflects it.
-      await cache.invalidate(user, invalidatedByProcessedUpload);
+      await onNewEvents(user);
       for (const event of fresh) pubsub.publish('events', user, event);
     }
     return new Set(ids);

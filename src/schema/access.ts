@@ -3,20 +3,13 @@
  * field or argument that names a user goes through `authorizeUser` (queries) or
  * `resolveTargetUser` (mutations and subscriptions with an optional `user` argument).
  */
+import { InputError, inputRules } from '../memory/index.js';
 import type { GraphContext } from './context.js';
-import { badUserInput, forbidden } from './errors.js';
-import { isValidUserName } from './user-name.js';
+import { forbidden } from './errors.js';
 
-/** Throws `BAD_USER_INPUT` naming `argument` when `name` breaks the user-name rule. */
-export function assertUserName(name: string, argument: string): void {
-  if (!isValidUserName(name)) {
-    throw badUserInput(argument, 'a user name is 1 to 128 characters of A-Z a-z 0-9 . _ @ -');
-  }
-}
-
-/** Validates `name` and checks the caller may see that user; returns the name. */
+/** Validates `name` (the user-name rule) and checks the caller may see that user; returns the name. */
 export function authorizeUser(ctx: GraphContext, name: string, argument: string): string {
-  assertUserName(name, argument);
+  inputRules.userName(argument, name);
   if (ctx.caller.kind === 'user' && ctx.caller.name !== name) {
     throw forbidden(`A signed-in user may only see their own data; "${argument}" names another user`);
   }
@@ -30,7 +23,7 @@ export function authorizeUser(ctx: GraphContext, name: string, argument: string)
 export function resolveTargetUser(ctx: GraphContext, user: string | null | undefined, argument = 'user'): string {
   if (user !== null && user !== undefined) return authorizeUser(ctx, user, argument);
   if (ctx.caller.kind === 'user') return ctx.caller.name;
-  throw badUserInput(argument, 'a service key must name the user this operation is for');
+  throw new InputError(argument, 'a service key must name the user this operation is for');
 }
 
 /** The signed-in user's name, for `viewer`. */

@@ -2,9 +2,7 @@
  * The per-request context every resolver sees. Declared here, in the schema layer, so the builder
  * can name it; built fresh for every request (or subscription) by `src/server/context.ts`.
  */
-import type { Loaders } from '../loaders/index.js';
-import type { MemSyncClient, SynvoClient } from '../upstream/types.js';
-import type { LiveUpdates } from '../live/live-updates.js';
+import type { UserMemory } from '../memory/index.js';
 
 /** An end user signed in with a JWT: may only see itself. */
 export interface UserCaller {
@@ -24,23 +22,17 @@ export interface ServiceCaller {
 
 export type Caller = UserCaller | ServiceCaller;
 
-export interface UpstreamClients {
-  synvo: SynvoClient;
-  memsync: MemSyncClient;
-}
-
 export interface GraphContext {
   caller: Caller;
-  /** Per-request DataLoaders over the clients: one upstream call per distinct (user, arguments). */
-  loaders: Loaders;
-  /** The clients themselves, for calls that must not be deduplicated (mutations, streams). */
-  clients: UpstreamClients;
-  /** Aborted when the client goes away; passed to every upstream call. */
+  /**
+   * The request's domain object: every read, write and live stream goes through it (input rules,
+   * loaders, cached reads, invalidation, expected states as values).
+   */
+  memory: UserMemory;
+  /** Aborted when the client goes away. */
   signal: AbortSignal;
   /** Request-shape limits from the config. */
   limits: GraphLimits;
-  /** File statuses and new events as they happen, shared by every request and instance. */
-  live: LiveUpdates;
 }
 
 export interface GraphLimits {

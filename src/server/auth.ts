@@ -9,7 +9,7 @@ import { GraphQLError } from 'graphql';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { AuthConfig } from '../config.js';
 import type { Caller } from '../schema/context.js';
-import { isValidUserName } from '../schema/user-name.js';
+import { isValidUserName } from '../memory/input-rules.js';
 
 export type AuthenticationReason =
   | 'MISSING_CREDENTIALS'

@@ -1,36 +1,21 @@
 /**
- * Builds the GraphQL context fresh for every request or subscription: the caller, new loaders
- * (so nothing is shared between requests or users), the clients and the request's AbortSignal.
- * Transport-agnostic: HTTP (yoga) and graphql-ws both call `createGraphContext`.
+ * Builds the GraphQL context fresh for every request or subscription: the caller, the request's
+ * domain object (its own loaders, so nothing is shared between requests or users) and the
+ * request's AbortSignal. Transport-agnostic: HTTP (yoga) and graphql-ws both call it.
  */
-import type { Config } from '../config.js';
-import { createLoaders } from '../loaders/index.js';
-import type { Caller, GraphContext, UpstreamClients } from '../schema/context.js';
-import type { LiveUpdates } from '../live/live-updates.js';
+import type { UserMemory } from '../memory/index.js';
+import type { Caller, GraphContext } from '../schema/context.js';
 
 export interface GraphContextInit {
   caller: Caller;
-  clients: UpstreamClients;
+  /** The request's domain object (`memory.forRequest(signal)`). */
+  memory: UserMemory;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
-  config: Pick<Config, 'graph'>;
-  /** Shared by every context: file statuses and new events. */
-  live: LiveUpdates;
+  /** Max distinct names in `users(names)`. */
+  maxUsers: number;
 }
 
-export function createGraphContext({ caller, clients, signal, config, live }: GraphContextInit): GraphContext {
-  return {
-    caller,
-    clients,
-    signal,
-    live,
-    loaders: createLoaders({
-      synvo: clients.synvo,
-      memsync: clients.memsync,
-      signal,
-      concurrency: config.graph.userConcurrency,
-      eventsFilterWindow: config.graph.eventsFilterWindow,
-    }),
-    limits: { maxUsers: config.graph.maxUsers },
-  };
+export function createGraphContext({ caller, memory, signal, maxUsers }: GraphContextInit): GraphContext {
+  return { caller, memory, signal, limits: { maxUsers } };
 }

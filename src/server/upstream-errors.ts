@@ -1,5 +1,6 @@
 /**
- * The one place where upstream failures become GraphQL errors (yoga's `maskedErrors.maskError`).
+ * The one place where upstream failures, and the domain's input errors, become GraphQL errors
+ * (yoga's `maskedErrors.maskError`). An InputError becomes BAD_USER_INPUT naming the argument.
  * An UpstreamError's stable `code` becomes `extensions.code`, with `service`, `upstreamStatus`
  * and, for RATE_LIMITED, `retryAfter`. Messages are ours, never the upstream's text, so no key or
  * URL can leak. Errors the schema raised on purpose pass unchanged, except graphql-js's variable
@@ -8,26 +9,9 @@
  */
 import { GraphQLError, Kind } from 'graphql';
 import { maskError as yogaMaskError, type MaskError } from 'graphql-yoga';
-import type { ServiceName, UpstreamErrorCode, UpstreamErrorShape } from '../upstream/types.js';
-
-const upstreamCodes: ReadonlySet<string> = new Set<UpstreamErrorCode>([
-  'UPSTREAM_TIMEOUT',
-  'UPSTREAM_UNAVAILABLE',
-  'UPSTREAM_BAD_RESPONSE',
-  'UPSTREAM_REJECTED',
-  'RATE_LIMITED',
-  'CONTEXT_TOO_LONG',
-  'BAD_USER_INPUT',
-  'NOT_FOUND',
-  'ABORTED',
-]);
-
-/** Matches on the stable code and service, not `instanceof` (undici's habit). */
-export function isUpstreamErrorLike(error: unknown): error is UpstreamErrorShape {
-  if (!(error instanceof Error)) return false;
-  const e = error as Partial<UpstreamErrorShape>;
-  return typeof e.code === 'string' && upstreamCodes.has(e.code) && (e.service === 'synvo' || e.service === 'memsync');
-}
+import { isInputError, type InputError } from '../memory/index.js';
+import { isUpstreamError } from '../upstream/errors.js';
+import type { ServiceName, UpstreamErrorShape } from '../upstream/types.js';
 
 const serviceLabel: Record<ServiceName, string> = { synvo: 'Synvo', memsync: 'MemSync' };
 
@@ -43,6 +27,13 @@ function describe(error: UpstreamErrorShape): { code: string; message: string } 
     case 'UPSTREAM_REJECTED':
       return { code: error.code, message: `${who} rejected the request` };
     case 'RATE_LIMITED':
+      if (error.service === 'memsync' && error.endpoint === 'bioRefresh') {
+        const wait = error.retryAfter !== undefined ? `; retry after ${error.retryAfter} s` : '';
+        return {
+          code: error.code,
+          message: `MemSync regenerates a biography at most once every 10 minutes per user (or its rate limit was reached)${wait}`,
+        };
+      }
       return {
         code: error.code,
         message: `${who} is rate limiting requests${error.retryAfter !== undefined ? `; retry after ${error.retryAfter} s` : ''}`,
@@ -73,6 +64,14 @@ export function upstreamToGraphQLError(error: UpstreamErrorShape, located?: Grap
   return new GraphQLError(message, {
     ...(located ? { nodes: located.nodes, source: located.source, positions: located.positions, path: located.path } : {}),
     extensions,
+  });
+}
+
+/** BAD_USER_INPUT naming the argument, located like `located` when given. */
+export function inputToGraphQLError(error: InputError, located?: GraphQLError): GraphQLError {
+  return new GraphQLError(error.message, {
+    ...(located ? { nodes: located.nodes, source: located.source, positions: located.positions, path: located.path } : {}),
+    extensions: { code: error.code, argument: error.argument },
   });
 }
 
@@ -120,10 +119,10 @@ function withoutOriginalError(error: GraphQLError, development: boolean): GraphQ
 export function createMaskError(options: { development: boolean }): MaskError {
   const { development } = options;
   return (error, message) => {
-    if (error instanceof GraphQLError && isUpstreamErrorLike(error.originalError)) {
-      return upstreamToGraphQLError(error.originalError, error, development);
-    }
-    if (isUpstreamErrorLike(error)) return upstreamToGraphQLError(error, undefined, development);
+    const original = error instanceof GraphQLError ? error.originalError : error;
+    const located = error instanceof GraphQLError ? error : undefined;
+    if (isUpstreamError(original)) return upstreamToGraphQLError(original, located, development);
+    if (isInputError(original)) return inputToGraphQLError(original, located);
     if (error instanceof GraphQLError && !error.originalError && error.extensions['originalError'] !== undefined) {
       return withoutOriginalError(error, development);
     }

@@ -10,6 +10,12 @@
 import { BrokenCircuitError, BulkheadRejectedError, IsolatedCircuitError, TaskCancelledError } from 'cockatiel';
 import type { ServiceName, UpstreamErrorCode, UpstreamErrorInit, UpstreamErrorShape } from './types.js';
 
+/**
+ * The brand every UpstreamError carries: a registered symbol, so an error made by another copy of
+ * this module (two bundles, a test's import) is still recognised, and nothing else passes for one.
+ */
+const UPSTREAM_ERROR = Symbol.for('memgate.UpstreamError');
+
 export class UpstreamError extends Error implements UpstreamErrorShape {
   override readonly name = 'UpstreamError';
   readonly code: UpstreamErrorCode;
@@ -23,6 +29,7 @@ export class UpstreamError extends Error implements UpstreamErrorShape {
 
   constructor(message: string, init: UpstreamErrorInit) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    Object.defineProperty(this, UPSTREAM_ERROR, { value: true });
     this.code = init.code;
     this.service = init.service;
     this.endpoint = init.endpoint;
@@ -51,12 +58,9 @@ export class UpstreamError extends Error implements UpstreamErrorShape {
   }
 }
 
-/** Matches on `code` and shape rather than `instanceof`, so copies from other module instances count. */
+/** The one identity check of an upstream failure: the brand, not `instanceof` or the shape. */
 export function isUpstreamError(value: unknown): value is UpstreamError {
-  if (value instanceof UpstreamError) return true;
-  if (!(value instanceof Error) || value.name !== 'UpstreamError') return false;
-  const v = value as Partial<UpstreamErrorShape>;
-  return typeof v.code === 'string' && (v.service === 'synvo' || v.service === 'memsync') && typeof v.endpoint === 'string';
+  return typeof value === 'object' && value !== null && (value as { [UPSTREAM_ERROR]?: unknown })[UPSTREAM_ERROR] === true;
 }
 
 /** The sanitised stand-in for a raw failure: a name, a code and a redacted message, nothing else. */

@@ -2,6 +2,6 @@
 export { createSynvoClient } from './synvo/client.js';
 export { createMemSyncClient } from './memsync/client.js';
 export { UpstreamError, isUpstreamError } from './errors.js';
-export { USER_NAME_PATTERN, isValidUserName, isValidFileId } from './user-name.js';
+export * from './vocabulary.js';
 export { resolveClientOptions } from './transport.js';
 export type * from './types.js';

@@ -3,6 +3,8 @@
  * error type. Nothing here knows GraphQL (see ../shared/STYLE.md).
  */
 
+import type { BioFormat, BioStyle } from './vocabulary.js';
+
 export type ServiceName = 'synvo' | 'memsync';
 
 /**
@@ -163,11 +165,7 @@ export interface SynvoClient {
 
 // ---------------------------------------------------------------- MemSync
 
-export type BioFormat = 'full' | 'short' | 'bullets' | 'professional';
-export type BioStyle = 'narrative' | 'factual' | 'casual' | 'formal';
-export type MemoryCategoryName =
-  | 'identity' | 'career' | 'interests' | 'relationships' | 'health'
-  | 'finance' | 'learning' | 'travel' | 'productivity' | 'private';
+export type { BioFormat, BioStyle, MemoryCategoryName } from './vocabulary.js';
 
 export interface BioQuery {
   format?: BioFormat;

@@ -184,10 +184,9 @@ describe('gathering', () => {
   });
 
   test('a biography not written yet and an unconnected MemSync account are states, not failures', async () => {
-    const notFound = Object.assign(new Error('no bio'), { code: 'NOT_FOUND' });
     const notConnected = Object.assign(new Error('not connected'), { extensions: { code: 'MEMSYNC_NOT_CONNECTED' } });
     const context = await gatherContext(
-      readers({ biography: async () => Promise.reject(notFound), memories: async () => Promise.reject(notConnected) }),
+      readers({ biography: async () => null, memories: async () => Promise.reject(notConnected) }),
       { query: 'hiking', maxTokens: 500, now: NOW },
     );
     expect(context.complete).toBe(true);

@@ -13,6 +13,7 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 import { createMemoryPubSub } from '../../src/live/live-pubsub.js';
 import { createMemoryLiveState } from '../../src/live/live-state.js';
 import { createLiveUpdates, type LiveUpdates, type LiveUpdatesOptions } from '../../src/live/live-updates.js';
+import { createInvalidator } from '../../src/memory/invalidation.js';
 import { createRedisLiveState } from '../../src/live/redis-live-state.js';
 import { createSynvoClient } from '../../src/upstream/index.js';
 import type { SynvoClient, SynvoEvent } from '../../src/upstream/types.js';
@@ -35,10 +36,11 @@ afterAll(async () => {
 const newUser = () => `p${randomUUID().slice(0, 8)}`;
 const eventCalls = (user: string) => synvo.controls.calls().routes.events?.byUser[user] ?? 0;
 
-function live(options: Partial<LiveUpdatesOptions> = {}): { live: LiveUpdates; cache: ReadCache } {
-  const cache = options.cache ?? createReadCache({ store: createMemoryCacheStore() });
+function live(options: Partial<LiveUpdatesOptions> & { cache?: ReadCache } = {}): { live: LiveUpdates; cache: ReadCache } {
+  const { cache = createReadCache({ store: createMemoryCacheStore() }), ...rest } = options;
+  const invalidator = createInvalidator(cache);
   const updates = createLiveUpdates({
-    synvo: client, cache, state: createMemoryLiveState(), pubsub: createMemoryPubSub(), pollIntervalMs: 30, eventsPollIntervalMs: 20, ...options,
+    synvo: client, onFileSettled: invalidator.afterFileSettled, onNewEvents: (user) => invalidator.after('newEvents', user), state: createMemoryLiveState(), pubsub: createMemoryPubSub(), pollIntervalMs: 30, eventsPollIntervalMs: 20, ...rest,
   });
   disposers.push(() => updates.close());
   return { live: updates, cache };

@@ -9,6 +9,7 @@ import { createReadCache } from '../../src/cache/read-cache.js';
 import { createMemoryPubSub, createRedisPubSub } from '../../src/live/live-pubsub.js';
 import { createMemoryLiveState } from '../../src/live/live-state.js';
 import { createLiveUpdates, type LiveUpdates } from '../../src/live/live-updates.js';
+import { createInvalidator } from '../../src/memory/invalidation.js';
 import { createRedisLiveState } from '../../src/live/redis-live-state.js';
 import type { FileStatusSnapshot } from '../../src/live/live-state.js';
 import type { SynvoEvent } from '../../src/upstream/types.js';
@@ -51,7 +52,8 @@ async function collect<T>(iterator: AsyncIterableIterator<T>, limit = 10): Promi
 
 function memoryLive(client = emulatorSynvoClient(synvo.url)) {
   const cache = createReadCache({ store: createMemoryCacheStore() });
-  const live = createLiveUpdates({ synvo: client, cache, state: createMemoryLiveState(), pubsub: createMemoryPubSub(), pollIntervalMs: 40 });
+  const invalidator = createInvalidator(cache);
+  const live = createLiveUpdates({ synvo: client, onFileSettled: invalidator.afterFileSettled, state: createMemoryLiveState(), pubsub: createMemoryPubSub(), pollIntervalMs: 40 });
   disposers.push(() => live.close());
   return { live, cache, client };
 }
@@ -76,7 +78,7 @@ describe('live updates in one gateway instance', () => {
     const slowClient = emulatorSynvoClient(slow.url);
     const upload = await slowClient.upload('max', 'later.txt', 'Processed much later.');
     const slowLive = createLiveUpdates({
-      synvo: slowClient, cache: createReadCache({ store: createMemoryCacheStore() }), state: createMemoryLiveState(), pubsub: createMemoryPubSub(), pollIntervalMs: 20,
+      synvo: slowClient, state: createMemoryLiveState(), pubsub: createMemoryPubSub(), pollIntervalMs: 20,
     });
     disposers.push(() => slowLive.close());
     const first = slowLive.watchFile('max', upload.fileId);
@@ -142,7 +144,6 @@ describe('live updates across gateway instances on one Redis', () => {
     const redis = connect();
     const live = createLiveUpdates({
       synvo: emulatorSynvoClient(synvo.url),
-      cache: createReadCache({ store: createMemoryCacheStore() }),
       state: createRedisLiveState(redis, { prefix }),
       pubsub: createRedisPubSub({ publisher: redis, subscriber: connect(), prefix }),
       pollIntervalMs: 40,
@@ -175,8 +176,7 @@ describe('live updates across gateway instances on one Redis', () => {
       const redis = connect();
       const live = createLiveUpdates({
         synvo: emulatorSynvoClient(slow.url),
-        cache: createReadCache({ store: createMemoryCacheStore() }),
-        state: createRedisLiveState(redis, { prefix }),
+          state: createRedisLiveState(redis, { prefix }),
         pubsub: createRedisPubSub({ publisher: redis, subscriber: connect(), prefix }),
         pollIntervalMs: 30,
       });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readBio, readMemorySearch, readStoredMemories } from '../../src/upstream/memsync/schemas.js';
 import { readUtcDate } from '../../src/upstream/response-schema.js';
 import { readAnswer, readEvents, readFileList, readFileStatus, readProfile } from '../../src/upstream/synvo/schemas.js';
-import { USER_NAME_PATTERN, isValidFileId, isValidUserName } from '../../src/upstream/user-name.js';
+import { USER_NAME, isValidFileId, isValidUserName } from '../../src/upstream/vocabulary.js';
 
 const attr = (category: string, subtopic: string, values: string[]) => ({ category, subtopic, values });
 
@@ -124,7 +124,7 @@ describe('MemSync', () => {
 describe('input rules', () => {
   it('accepts user names of 1 to 128 characters of A-Z a-z 0-9 . _ @ -', () => {
     for (const name of ['a', 'alex', 'Ana.Maria_01@example-co', 'x'.repeat(128)]) expect(isValidUserName(name)).toBe(true);
-    expect(USER_NAME_PATTERN.test('alex')).toBe(true);
+    expect(USER_NAME.pattern.test('alex')).toBe(true);
   });
 
   it('refuses empty, long and unsafe user names', () => {

@@ -13,8 +13,7 @@ import { Repeater } from 'graphql-yoga';
 import { builder } from '../builder.js';
 import { resolveTargetUser } from '../access.js';
 import type { GraphContext } from '../context.js';
-import { nonEmptyText } from '../validate.js';
-import type { SynvoAnswer } from '../../upstream/types.js';
+import type { AnswerStreamEvent, SynvoAnswer } from '../../upstream/types.js';
 import { AnswerType } from './answer.js';
 
 /** One chunk as the resolvers see it. */
@@ -44,17 +43,16 @@ export const AnswerChunkType = builder.objectRef<AnswerChunkShape>('AnswerChunk'
 });
 
 /**
- * Bridges the client's async iterable to a Repeater. Ends (and aborts the upstream call) when the
- * consumer returns, when the request's own signal aborts, or when the upstream ends.
+ * Bridges the domain's answer stream to a Repeater. Ends (and aborts the upstream call through
+ * `upstream`) when the consumer returns, when the request's own signal aborts, or when the upstream ends.
  */
-function streamAnswer(ctx: GraphContext, user: string, question: string): Repeater<StreamItem> {
+function streamAnswer(ctx: GraphContext, answer: AsyncIterable<AnswerStreamEvent>, upstream: AbortController): Repeater<StreamItem> {
   return new Repeater<StreamItem>(async (push, stop) => {
-    const upstream = new AbortController();
     const abort = () => upstream.abort();
     void stop.then(abort);
     ctx.signal.addEventListener('abort', abort, { once: true });
     try {
-      for await (const event of ctx.clients.synvo.askStream(user, question, { signal: upstream.signal })) {
+      for await (const event of answer) {
         await push(
           event.type === 'token'
             ? { chunk: { token: event.token, answer: null } }
@@ -90,7 +88,9 @@ builder.subscriptionField('ask', (t) =>
     },
     subscribe: (_root, args, ctx) => {
       const user = resolveTargetUser(ctx, args.user);
-      return streamAnswer(ctx, user, nonEmptyText('question', args.question, 32_000));
+      const upstream = new AbortController();
+      // The question is checked here, before the stream opens: a bad one fails the subscription.
+      return streamAnswer(ctx, ctx.memory.askStream(user, args.question, upstream.signal), upstream);
     },
     resolve: (item) => {
       if ('failure' in item) throw item.failure;

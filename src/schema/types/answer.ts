@@ -1,7 +1,6 @@
 /** `User.ask` and `Answer`: Synvo's AI answer from the user's processed files. */
 import type { SynvoAnswer } from '../../upstream/types.js';
 import { builder } from '../builder.js';
-import { nonEmptyText } from '../validate.js';
 import { UserType } from './user.js';
 
 export const AnswerType = builder.objectRef<SynvoAnswer>('Answer').implement({
@@ -22,9 +21,6 @@ builder.objectField(UserType, 'ask', (t) =>
     nullable: true,
     description: "Ask Synvo a question about the user's files; the whole answer at once (subscribe to `ask` for tokens as they come).",
     args: { question: t.arg.string({ required: true, description: 'The question (not empty).' }) },
-    resolve: (user, args, ctx) => {
-      const question = nonEmptyText('question', args.question, 32_000);
-      return ctx.loaders.ask.load({ user: user.name, text: question });
-    },
+    resolve: (user, args, ctx) => ctx.memory.ask(user.name, args.question),
   }),
 );

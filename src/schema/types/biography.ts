@@ -1,60 +1,12 @@
 /** `User.biography`: MemSync's generated biography, or why there is none yet. */
-import type { Bio, BioFormat, BioStyle } from '../../upstream/types.js';
+import type { Biography, BiographyNotReady, BiographyResult } from '../../memory/index.js';
 import { builder } from '../builder.js';
-import { BiographyFormatEnum, BiographyStyleEnum, MEMORY_CATEGORIES, MemoryCategoryEnum } from './enums.js';
+import { BiographyFormatEnum, BiographyStyleEnum, MemoryCategoryEnum, knownCategories } from './enums.js';
 import { UserType } from './user.js';
-import { nonEmptyList } from '../validate.js';
 
-export interface BiographyData {
-  kind: 'biography';
-  bio: Bio;
-  format: BioFormat;
-  style: BioStyle;
-}
-
-export interface BiographyNotReadyData {
-  kind: 'notReady';
-  suggestion: string;
-  currentMemoryCount: number | null;
-}
-
-export type BiographyResultData = BiographyData | BiographyNotReadyData;
-
-const FORMATS: ReadonlySet<string> = new Set(['full', 'short', 'bullets', 'professional']);
-const STYLES: ReadonlySet<string> = new Set(['narrative', 'factual', 'casual', 'formal']);
-const DEFAULT_SUGGESTION = 'Store more memories (at least 5, from at least 2 categories) so that MemSync can write a biography.';
-
-/** A bio, or the NOT_FOUND (BIO_NOT_FOUND) state; any other error is rethrown. */
-export async function toBiographyResult(
-  load: () => Promise<Bio>,
-  requested: { format: BioFormat; style: BioStyle },
-): Promise<BiographyResultData> {
-  try {
-    const bio = await load();
-    return {
-      kind: 'biography',
-      bio,
-      format: FORMATS.has(bio.format) ? (bio.format as BioFormat) : requested.format,
-      style: STYLES.has(bio.style) ? (bio.style as BioStyle) : requested.style,
-    };
-  } catch (error) {
-    const e = error as { code?: unknown; details?: Record<string, unknown> };
-    if (e && e.code === 'NOT_FOUND') {
-      const suggestion = e.details?.['suggestion'];
-      const count = e.details?.['currentMemoryCount'];
-      return {
-        kind: 'notReady',
-        suggestion: typeof suggestion === 'string' && suggestion ? suggestion : DEFAULT_SUGGESTION,
-        currentMemoryCount: typeof count === 'number' && Number.isInteger(count) ? count : null,
-      };
-    }
-    throw error;
-  }
-}
-
-export const BiographyType = builder.objectRef<BiographyData>('Biography').implement({
+export const BiographyType = builder.objectRef<Biography>('Biography').implement({
   description: 'A biography MemSync wrote from the memories it holds about the user.',
-  isTypeOf: (v) => (v as BiographyResultData).kind === 'biography',
+  isTypeOf: (v) => (v as BiographyResult).kind === 'biography',
   fields: (t) => ({
     text: t.string({ description: 'The biography.', resolve: (b) => b.bio.text }),
     format: t.field({ type: BiographyFormatEnum, description: 'Its format.', resolve: (b) => b.format }),
@@ -66,7 +18,7 @@ export const BiographyType = builder.objectRef<BiographyData>('Biography').imple
     categoriesIncluded: t.field({
       type: [MemoryCategoryEnum],
       description: 'The memory categories it draws on.',
-      resolve: (b) => b.bio.categoriesIncluded.filter((c) => MEMORY_CATEGORIES.has(c)) as 'identity'[],
+      resolve: (b) => knownCategories(b.bio.categoriesIncluded),
     }),
     keyThemes: t.stringList({ description: 'Main themes, in words.', resolve: (b) => b.bio.keyThemes }),
     generatedAt: t.field({ type: 'DateTime', description: 'When it was written.', resolve: (b) => b.bio.generatedAt }),
@@ -78,9 +30,9 @@ export const BiographyType = builder.objectRef<BiographyData>('Biography').imple
   }),
 });
 
-export const BiographyNotReadyType = builder.objectRef<BiographyNotReadyData>('BiographyNotReady').implement({
+export const BiographyNotReadyType = builder.objectRef<BiographyNotReady>('BiographyNotReady').implement({
   description: 'MemSync cannot write a biography yet: it needs more memories.',
-  isTypeOf: (v) => (v as BiographyResultData).kind === 'notReady',
+  isTypeOf: (v) => (v as BiographyResult).kind === 'notReady',
   fields: (t) => ({
     suggestion: t.exposeString('suggestion', { description: "MemSync's advice on what is missing." }),
     currentMemoryCount: t.exposeInt('currentMemoryCount', {
@@ -109,14 +61,6 @@ builder.objectField(UserType, 'biography', (t) =>
         description: 'Memory categories to leave out (PRIVATE ones are always left out).',
       }),
     },
-    resolve: (user, args, ctx) => {
-      const format = args.format ?? 'full';
-      const style = args.style ?? 'narrative';
-      const excludeCategories = nonEmptyList('excludeCategories', args.excludeCategories);
-      return toBiographyResult(
-        () => ctx.loaders.biography.load({ user: user.name, format, style, excludeCategories }),
-        { format, style },
-      );
-    },
+    resolve: (user, args, ctx) => ctx.memory.biography(user.name, args),
   }),
 );

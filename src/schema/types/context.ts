@@ -6,22 +6,14 @@
  * in `sources` is null with the upstream's typed error (code, service) at that path in `errors`,
  * the way a failing upstream nulls its own field everywhere else in the graph.
  */
-import {
-  CONTEXT_EVENTS_WINDOW,
-  CONTEXT_MEMORIES_LIMIT,
-  gatherContext,
-  type ContextRead,
-  type GatheredContext,
-} from '../../context/gather.js';
+import type { ContextRead } from '../../context/gather.js';
 import type { ContextSourceRef, RankedCandidate } from '../../context/types.js';
 import { TOKENIZER_ENCODING } from '../../context/budget.js';
+import { inputRules, type UserContext } from '../../memory/index.js';
 import { builder } from '../builder.js';
-import type { GraphContext } from '../context.js';
-import { intInRange, nonEmptyText } from '../validate.js';
 import { UserType } from './user.js';
 
-/** Budget bounds of `maxTokens`. */
-export const CONTEXT_MAX_TOKENS = { default: 1500, min: 1, max: 32_000 } as const;
+const CONTEXT_MAX_TOKENS = inputRules.CONTEXT_MAX_TOKENS;
 
 export const ContextItemKindEnum = builder.enumType('ContextItemKind', {
   description: 'What a piece of context is.',
@@ -96,11 +88,7 @@ const ContextSourceType = builder.objectRef<ContextRead>('ContextSource').implem
   }),
 });
 
-interface UserContextData extends GatheredContext {
-  maxTokens: number;
-}
-
-const UserContextType = builder.objectRef<UserContextData>('UserContext').implement({
+const UserContextType = builder.objectRef<UserContext>('UserContext').implement({
   description: 'What is known about a user, from both upstreams, ranked for a query and cut to a token budget.',
   fields: (t) => ({
     text: t.exposeString('text', {
@@ -123,18 +111,6 @@ const UserContextType = builder.objectRef<UserContextData>('UserContext').implem
   }),
 });
 
-/** The request's readers for one user and query: loaders, so the read cache and per-request dedupe apply. */
-function contextReaders(ctx: GraphContext, user: string, query: string) {
-  return {
-    profile: () => ctx.loaders.profile.load(user),
-    events: () => ctx.loaders.events.load({ user, limit: CONTEXT_EVENTS_WINDOW }),
-    memories: () => ctx.loaders.memories.load({ user, query, limit: CONTEXT_MEMORIES_LIMIT }),
-    // The short summary: a budget is better spent on the specific facts (memories) than on a full biography.
-    biography: () => ctx.loaders.biography.load({ user, format: 'short', style: 'narrative' }),
-    files: () => ctx.loaders.searchFiles.load({ user, text: query }),
-  };
-}
-
 builder.objectField(UserType, 'context', (t) =>
   t.field({
     type: UserContextType,
@@ -151,11 +127,6 @@ builder.objectField(UserType, 'context', (t) =>
         description: `The token budget of \`text\`: ${CONTEXT_MAX_TOKENS.min} to ${CONTEXT_MAX_TOKENS.max}.`,
       }),
     },
-    resolve: async (user, args, ctx) => {
-      const query = nonEmptyText('query', args.query, 2000);
-      const maxTokens = intInRange('maxTokens', args.maxTokens, CONTEXT_MAX_TOKENS.default, CONTEXT_MAX_TOKENS.min, CONTEXT_MAX_TOKENS.max);
-      const gathered = await gatherContext(contextReaders(ctx, user.name, query), { query, maxTokens });
-      return { ...gathered, maxTokens };
-    },
+    resolve: (user, args, ctx) => ctx.memory.context(user.name, args),
   }),
 );

@@ -2,9 +2,9 @@
  * The graph's enums, GraphQL-cased. Internal values are the upstreams' lower-case strings, so
  * resolvers hand them to the clients unchanged.
  */
+import { inputRules } from '../../memory/index.js';
+import type { MemoryCategoryName } from '../../upstream/types.js';
 import { builder } from '../builder.js';
-
-export { KNOWN_EVENT_TYPES } from '../../loaders/index.js';
 
 export const EventTypeEnum = builder.enumType('EventType', {
   description: 'What a Synvo event is about.',
@@ -55,9 +55,10 @@ export const MemoryCategoryEnum = builder.enumType('MemoryCategory', {
   } as const,
 });
 
-export const MEMORY_CATEGORIES: ReadonlySet<string> = new Set([
-  'identity', 'career', 'interests', 'relationships', 'health', 'finance', 'learning', 'travel', 'productivity', 'private',
-]);
+/** The categories of `list` the graph knows (MemoryCategory values), in order. */
+export function knownCategories(list: readonly string[]): MemoryCategoryName[] {
+  return list.filter((c) => inputRules.MEMORY_CATEGORIES.has(c)) as MemoryCategoryName[];
+}
 
 export const MemoryTypeEnum = builder.enumType('MemoryType', {
   description: 'How MemSync classifies a memory.',

@@ -1,8 +1,8 @@
 /** `User.events` and `Event`: what Synvo learnt happened in the user's life. */
 import type { SynvoEvent } from '../../upstream/types.js';
 import { builder } from '../builder.js';
-import { intInRange, nonEmptyList, timeWindow } from '../validate.js';
-import { EventTypeEnum, KNOWN_EVENT_TYPES } from './enums.js';
+import { inputRules } from '../../memory/index.js';
+import { EventTypeEnum } from './enums.js';
 import { UserType } from './user.js';
 
 export const EventObject = builder.objectRef<SynvoEvent>('Event').implement({
@@ -11,7 +11,7 @@ export const EventObject = builder.objectRef<SynvoEvent>('Event').implement({
     type: t.field({
       type: EventTypeEnum,
       description: 'What the event is about (OTHER for a type this gateway does not know).',
-      resolve: (e) => (KNOWN_EVENT_TYPES.has(e.type) ? (e.type as 'personal') : 'other'),
+      resolve: (e) => (inputRules.KNOWN_EVENT_TYPES.has(e.type) ? (e.type as 'personal') : 'other'),
     }),
     content: t.exposeString('content', { description: 'What happened, in words.' }),
     happenedAt: t.field({
@@ -47,11 +47,6 @@ builder.objectField(UserType, 'events', (t) =>
         description: 'Only events of these types (omit for every type). Synvo cannot filter by type, so the gateway filters its 1000 most recent events.',
       }),
     },
-    resolve: (user, args, ctx) => {
-      const limit = intInRange('limit', args.limit, 10, 1, 1000);
-      timeWindow(args.since, args.until);
-      const types = nonEmptyList('types', args.types);
-      return ctx.loaders.events.load({ user: user.name, limit, since: args.since, until: args.until, types });
-    },
+    resolve: (user, args, ctx) => ctx.memory.events(user.name, args),
   }),
 );

@@ -1,8 +1,6 @@
 /** `User.searchFiles`, `User.file` and `UserFile`: the files a user gave Synvo. */
 import type { FileStatus, SynvoFileEntry, SynvoFileHit } from '../../upstream/types.js';
 import { builder } from '../builder.js';
-import { badUserInput } from '../errors.js';
-import { fileId, nonEmptyText } from '../validate.js';
 import { FileStatusEnum } from './enums.js';
 import { UserType } from './user.js';
 
@@ -57,11 +55,7 @@ builder.objectFields(UserType, (t) => ({
     nullable: true,
     description: "The user's files ranked by relevance to a query, best first.",
     args: { query: t.arg.string({ required: true, description: 'What to look for, in words (not empty).' }) },
-    resolve: async (user, args, ctx) => {
-      const query = nonEmptyText('query', args.query);
-      const hits = await ctx.loaders.searchFiles.load({ user: user.name, text: query });
-      return hits.map(fromFileHit);
-    },
+    resolve: async (user, args, ctx) => (await ctx.memory.searchFiles(user.name, args.query)).map(fromFileHit),
   }),
   file: t.field({
     type: UserFileType,
@@ -69,8 +63,7 @@ builder.objectFields(UserType, (t) => ({
     description: "One of the user's files by id, with its status and size; null when the user has no such file.",
     args: { id: t.arg.id({ required: true, description: "Synvo's file id." }) },
     resolve: async (user, args, ctx) => {
-      const id = fileId(args.id);
-      const entry = await ctx.loaders.file.load({ user: user.name, id });
+      const entry = await ctx.memory.file(user.name, String(args.id));
       return entry ? fromFileEntry(entry) : null;
     },
   }),

@@ -5,11 +5,10 @@
  */
 import { resolveTargetUser } from '../access.js';
 import { builder } from '../builder.js';
-import { fileId } from '../validate.js';
 import type { FileStatusSnapshot } from '../../live/live-state.js';
 import type { SynvoEvent } from '../../upstream/types.js';
 import { EventObject } from './events.js';
-import { UserFileType, type UserFileData } from './files.js';
+import { UserFileType, fromFileEntry, type UserFileData } from './files.js';
 
 function toUserFile(snapshot: FileStatusSnapshot, known: UserFileData | null): UserFileData {
   return known
@@ -27,16 +26,12 @@ builder.subscriptionFields((t) => ({
       id: t.arg.id({ required: true, description: "Synvo's file id (UploadedFile.id)." }),
       user: t.arg.string({ description: 'Whose file. Defaults to the JWT caller; required for service keys.' }),
     },
-    subscribe: (_root, args, ctx) => {
-      const user = resolveTargetUser(ctx, args.user);
-      const id = fileId(args.id);
-      return ctx.live.watchFile(user, id);
-    },
+    subscribe: (_root, args, ctx) => ctx.memory.watchFile(resolveTargetUser(ctx, args.user), String(args.id)),
     resolve: async (snapshot, args, ctx) => {
       const user = resolveTargetUser(ctx, args.user);
       // Name, path and size from the (cached) file list; the status is the live one.
-      const entry = await ctx.loaders.file.load({ user, id: snapshot.fileId }).catch(() => null);
-      return toUserFile(snapshot, entry ? { id: snapshot.fileId, name: entry.name, path: entry.path, mimeType: null, status: entry.status, size: entry.size, createdAt: entry.createdAt } : null);
+      const entry = await ctx.memory.file(user, snapshot.fileId).catch(() => null);
+      return toUserFile(snapshot, entry ? fromFileEntry(entry) : null);
     },
   }),
   events: t.field({
@@ -47,7 +42,7 @@ builder.subscriptionFields((t) => ({
     args: {
       user: t.arg.string({ description: 'Whose events. Defaults to the JWT caller; required for service keys.' }),
     },
-    subscribe: (_root, args, ctx) => ctx.live.watchEvents(resolveTargetUser(ctx, args.user)),
+    subscribe: (_root, args, ctx) => ctx.memory.watchEvents(resolveTargetUser(ctx, args.user)),
     resolve: (event: SynvoEvent) => event,
   }),
 }));

@@ -1,8 +1,7 @@
 /** `User.memories` and `Memory`: MemSync's memories, searched by meaning. */
 import type { Memory } from '../../upstream/types.js';
 import { builder } from '../builder.js';
-import { intInRange, nonEmptyList, nonEmptyText } from '../validate.js';
-import { MEMORY_CATEGORIES, MemoryCategoryEnum, MemoryTypeEnum } from './enums.js';
+import { MemoryCategoryEnum, MemoryTypeEnum, knownCategories } from './enums.js';
 import { UserType } from './user.js';
 
 export const MemoryObject = builder.objectRef<Memory>('Memory').implement({
@@ -13,7 +12,7 @@ export const MemoryObject = builder.objectRef<Memory>('Memory').implement({
     categories: t.field({
       type: [MemoryCategoryEnum],
       description: 'Its categories (ones this gateway does not know are left out; see categoryNames).',
-      resolve: (m) => m.categories.filter((c) => MEMORY_CATEGORIES.has(c)) as 'identity'[],
+      resolve: (m) => knownCategories(m.categories),
     }),
     categoryNames: t.exposeStringList('categories', {
       description: 'Its categories as MemSync names them, unknown ones included.',
@@ -44,11 +43,6 @@ builder.objectField(UserType, 'memories', (t) =>
       limit: t.arg.int({ defaultValue: 10, description: 'How many memories at most: 1 to 100.' }),
       categories: t.arg({ type: [MemoryCategoryEnum], description: 'Only memories in these categories (omit for all).' }),
     },
-    resolve: (user, args, ctx) => {
-      const query = nonEmptyText('query', args.query);
-      const limit = intInRange('limit', args.limit, 10, 1, 100);
-      const categories = nonEmptyList('categories', args.categories);
-      return ctx.loaders.memories.load({ user: user.name, query, limit, categories });
-    },
+    resolve: (user, args, ctx) => ctx.memory.memories(user.name, args),
   }),
 );

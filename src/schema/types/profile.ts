@@ -167,9 +167,8 @@ builder.objectField(UserType, 'profile', (t) =>
     nullable: true,
     description: "The user's Synvo profile; null while the user has no data yet (or when Synvo fails: see the error).",
     resolve: async (user, _args, ctx) => {
-      const profile = await ctx.loaders.profile.load(user.name);
-      if (!profile || profile.attributes.length === 0) return null;
-      return toProfileData(profile);
+      const profile = await ctx.memory.profile(user.name);
+      return profile ? toProfileData(profile) : null;
     },
   }),
 );

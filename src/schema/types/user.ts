@@ -1,9 +1,9 @@
 /** `User` and the root fields that reach one: `viewer`, `user(name)`, `users(names)`. */
 import { builder } from '../builder.js';
 import { authorizeUser, viewerName } from '../access.js';
-import { badUserInput } from '../errors.js';
+import { InputError } from '../../memory/index.js';
 
-/** A user is only a name; each field fetches what it needs through the request's loaders. */
+/** A user is only a name; each field fetches what it needs through the request's domain object. */
 export interface UserRef {
   name: string;
 }
@@ -49,7 +49,7 @@ builder.queryFields((t) => ({
     resolve: (_root, args, ctx) => {
       const names = [...new Set(args.names)];
       if (names.length > ctx.limits.maxUsers) {
-        throw badUserInput('names', `at most ${ctx.limits.maxUsers} distinct names per request`);
+        throw new InputError('names', `at most ${ctx.limits.maxUsers} distinct names per request`);
       }
       return names.map((name) => ({ name: authorizeUser(ctx, name, 'names') }));
     },

@@ -7,38 +7,36 @@ import { InputRejected, type UpstreamError } from '../errors.js';
 import { createUpstreamTransport, type UpstreamRequest } from '../transport.js';
 import type {
   Bio,
-  BioFormat,
   BioQuery,
-  BioStyle,
   MemSyncClient,
   MemorySearchResult,
   StoreMemoriesResult,
   UpstreamClientConfig,
 } from '../types.js';
-import { isValidUserName } from '../user-name.js';
+import { BIO_FORMATS, BIO_STYLES, MESSAGE_ROLES, USER_NAME, isValidUserName } from '../vocabulary.js';
 import { readBio, readMemorySearch, readStoredMemories } from './schemas.js';
 
-const BIO_FORMATS: readonly BioFormat[] = ['full', 'short', 'bullets', 'professional'];
-const BIO_STYLES: readonly BioStyle[] = ['narrative', 'factual', 'casual', 'formal'];
-const ROLES = ['user', 'assistant', 'system'];
+const ROLES: readonly string[] = MESSAGE_ROLES;
 
 export function createMemSyncClient(config: UpstreamClientConfig): MemSyncClient {
   const transport = createUpstreamTransport('memsync', config.baseUrl, config.apiKey, config.options);
 
   const rejectInput = (endpoint: string, message: string): UpstreamError => transport.coerce(new InputRejected(message), endpoint);
   const checkUser = (endpoint: string, user: string) => {
-    if (!isValidUserName(user)) throw rejectInput(endpoint, 'user name must be 1 to 128 characters of A-Z a-z 0-9 . _ @ -');
+    if (!isValidUserName(user)) throw rejectInput(endpoint, USER_NAME.message);
   };
 
   return {
     service: 'memsync',
 
     async getBio(user, query: BioQuery = {}, opts): Promise<Bio> {
-      checkUser('bio', user);
-      if (query.format !== undefined && !BIO_FORMATS.includes(query.format)) throw rejectInput('bio', `format must be one of ${BIO_FORMATS.join(', ')}`);
-      if (query.style !== undefined && !BIO_STYLES.includes(query.style)) throw rejectInput('bio', `style must be one of ${BIO_STYLES.join(', ')}`);
+      // A refresh has an endpoint name of its own: its 429 means the regeneration cooldown.
+      const endpoint = query.refresh ? 'bioRefresh' : 'bio';
+      checkUser(endpoint, user);
+      if (query.format !== undefined && !BIO_FORMATS.includes(query.format)) throw rejectInput(endpoint, `format must be one of ${BIO_FORMATS.join(', ')}`);
+      if (query.style !== undefined && !BIO_STYLES.includes(query.style)) throw rejectInput(endpoint, `style must be one of ${BIO_STYLES.join(', ')}`);
       const req: UpstreamRequest = {
-        endpoint: 'bio',
+        endpoint,
         method: 'GET',
         path: '/v1/profile/bio',
         query: {

@@ -22,7 +22,7 @@ import type {
   UploadResult,
   UpstreamClientConfig,
 } from '../types.js';
-import { isValidFileId, isValidUserName } from '../user-name.js';
+import { FILE_ID, USER_NAME, isValidFileId, isValidUserName } from '../vocabulary.js';
 import { AnswerStreamDecoder } from './answer-stream.js';
 import { readAnswer, readEvents, readFileList, readFileStatus, readProfile, readSearch, readUpload } from './schemas.js';
 
@@ -55,10 +55,10 @@ export function createSynvoClient(config: UpstreamClientConfig): SynvoClient {
 
   const rejectInput = (endpoint: string, message: string): UpstreamError => transport.coerce(new InputRejected(message), endpoint);
   const checkUser = (endpoint: string, user: string) => {
-    if (!isValidUserName(user)) throw rejectInput(endpoint, 'user name must be 1 to 128 characters of A-Z a-z 0-9 . _ @ -');
+    if (!isValidUserName(user)) throw rejectInput(endpoint, USER_NAME.message);
   };
   const checkFileId = (endpoint: string, fileId: string) => {
-    if (!isValidFileId(fileId)) throw rejectInput(endpoint, 'file id must be 1 to 256 characters of A-Z a-z 0-9 . _ ~ : -');
+    if (!isValidFileId(fileId)) throw rejectInput(endpoint, `file id ${FILE_ID.message}`);
   };
   const checkQuestion = (endpoint: string, question: string) => {
     if (typeof question !== 'string' || question.trim() === '') throw rejectInput(endpoint, 'question must not be empty');

@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { createLoaders } from '../../src/loaders/index.js';
-import type { CallOptions, EventsQuery, MemSyncClient, SynvoClient, SynvoEvent } from '../../src/upstream/types.js';
+import type { MemSyncReads, SynvoReads } from '../../src/memory/cached-reads.js';
+import { createLoaders } from '../../src/memory/loaders.js';
+import type { CallOptions, EventsQuery, SynvoEvent } from '../../src/upstream/types.js';
 
-/** Stand-in clients that record every call, the options it got and how many ran at once. */
+/** Stand-in reads that record every call, the options it got and how many ran at once. */
 function fakeClients(delayMs = 5) {
   const calls: { method: string; user: string; args: unknown; signal: AbortSignal | undefined }[] = [];
   let inFlight = 0;
@@ -22,11 +23,11 @@ function fakeClients(delayMs = 5) {
     getProfile: (user: string, opts?: CallOptions) => track('getProfile', user, null, opts, { attributes: [] }),
     getEvents: (user: string, query: EventsQuery | undefined, opts?: CallOptions) =>
       track('getEvents', user, query, opts, events.slice(-(query?.limit ?? 10))),
-  } as unknown as SynvoClient;
+  } as unknown as SynvoReads;
   const memsync = {
     service: 'memsync',
     searchMemories: (user: string, query: unknown, opts?: CallOptions) => track('searchMemories', user, query, opts, { userBio: null, memories: [] }),
-  } as unknown as MemSyncClient;
+  } as unknown as MemSyncReads;
   return { synvo, memsync, calls, maxInFlight: () => maxInFlight };
 }
 
@@ -82,7 +83,7 @@ describe('createLoaders', () => {
   test('a failing key fails alone', async () => {
     const f = fakeClients();
     const boom = new Error('boom');
-    const synvo = { ...f.synvo, getProfile: async (user: string) => (user === 'bad' ? Promise.reject(boom) : { attributes: [] }) } as SynvoClient;
+    const synvo = { ...f.synvo, getProfile: async (user: string) => (user === 'bad' ? Promise.reject(boom) : { attributes: [] }) } as SynvoReads;
     const loaders = createLoaders({ synvo, memsync: f.memsync });
     const results = await Promise.allSettled([loaders.profile.load('good'), loaders.profile.load('bad')]);
     expect(results[0]).toEqual({ status: 'fulfilled', value: { attributes: [] } });

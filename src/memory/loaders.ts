@@ -1,23 +1,14 @@
 /**
- * Per-request DataLoaders over the upstream clients. Within one request each upstream endpoint is
+ * Per-request DataLoaders over the cached reads. Within one request each upstream endpoint is
  * called at most once per distinct (user, arguments): two aliases of one field, or one user named
  * twice in `users(names)`, share a call. Each endpoint fans out over its distinct keys with bounded
  * concurrency, and every call carries the request's AbortSignal.
  */
 import DataLoader from 'dataloader';
-import type {
-  Bio,
-  BioFormat,
-  BioStyle,
-  MemSyncClient,
-  Memory,
-  SynvoAnswer,
-  SynvoClient,
-  SynvoEvent,
-  SynvoFileEntry,
-  SynvoFileHit,
-  SynvoProfile,
-} from '../upstream/types.js';
+import type { BioFormat, BioStyle, Memory, SynvoAnswer, SynvoEvent, SynvoFileEntry, SynvoFileHit, SynvoProfile } from '../upstream/types.js';
+import type { MemSyncReads, SynvoReads } from './cached-reads.js';
+import { KNOWN_EVENT_TYPES, OTHER_EVENT_TYPE } from './input-rules.js';
+import type { BiographyResult } from './states.js';
 
 export interface EventsKey {
   user: string;
@@ -56,7 +47,7 @@ export interface FileKey {
 export interface Loaders {
   profile: DataLoader<string, SynvoProfile | null, string>;
   events: DataLoader<EventsKey, SynvoEvent[], string>;
-  biography: DataLoader<BioKey, Bio, string>;
+  biography: DataLoader<BioKey, BiographyResult, string>;
   memories: DataLoader<MemoriesKey, Memory[], string>;
   searchFiles: DataLoader<UserTextKey, SynvoFileHit[], string>;
   /** One listing per user, shared by every `file(id)` of that user. */
@@ -66,8 +57,8 @@ export interface Loaders {
 }
 
 export interface LoaderOptions {
-  synvo: SynvoClient;
-  memsync: MemSyncClient;
+  synvo: SynvoReads;
+  memsync: MemSyncReads;
   /** Aborts every upstream call of the request. @default undefined (calls are not aborted) */
   signal?: AbortSignal;
   /** Max calls in flight per endpoint within one request. @default 8 */
@@ -75,10 +66,6 @@ export interface LoaderOptions {
   /** Events fetched when a type filter must be applied locally (Synvo's max). @default 1000 */
   eventsFilterWindow?: number;
 }
-
-/** Synvo's event types (upstream-api.md); the key `other` in a type filter means any type not listed here. */
-export const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set(['personal', 'financial', 'professional', 'educational', 'social']);
-export const OTHER_EVENT_TYPE = 'other';
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 const sorted = (list: readonly string[] | null | undefined): string[] | null =>
@@ -143,8 +130,8 @@ function perKeyLoader<K, V>(
  * closure is made per request for a loader that is never used.
  */
 class RequestLoaders implements Loaders {
-  readonly #synvo: SynvoClient;
-  readonly #memsync: MemSyncClient;
+  readonly #synvo: SynvoReads;
+  readonly #memsync: MemSyncReads;
   readonly #call: { signal?: AbortSignal };
   readonly #concurrency: number;
   readonly #window: number;
@@ -223,7 +210,7 @@ class RequestLoaders implements Loaders {
       (k: BioKey) => JSON.stringify([k.user, k.format, k.style, sorted(k.excludeCategories)]),
       (k: BioKey) => {
         const exclude = sorted(k.excludeCategories);
-        return memsync.getBio(k.user, { format: k.format, style: k.style, ...(exclude ? { excludeCategories: exclude } : {}) }, call);
+        return memsync.biography(k.user, { format: k.format, style: k.style, ...(exclude ? { excludeCategories: exclude } : {}) }, call);
       },
     ));
   }

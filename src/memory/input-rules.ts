@@ -1,0 +1,165 @@
+/**
+ * Every input rule of the graph, one definition and one message each. A rule that fails throws an
+ * `InputError` naming the argument; `src/server/upstream-errors.ts` turns it into the GraphQL
+ * error `BAD_USER_INPUT` with `extensions.argument`. Nothing here knows GraphQL.
+ */
+import {
+  BIO_FORMATS,
+  BIO_STYLES,
+  EVENT_TYPE_NAMES,
+  FILE_ID,
+  MEMORY_CATEGORY_NAMES,
+  USER_NAME,
+  isValidFileId,
+  isValidUserName,
+  type BioFormat,
+  type BioStyle,
+} from '../upstream/vocabulary.js';
+import type { ChatMessage, UploadInput } from '../upstream/types.js';
+
+export { BIO_FORMATS, BIO_STYLES, isValidUserName };
+
+const INPUT_ERROR = Symbol.for('memgate.InputError');
+
+/** The caller's input breaks a rule; `argument` names it as the graph does (`limit`, `messages[0].content`). */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+  readonly code = 'BAD_USER_INPUT';
+  constructor(
+    readonly argument: string,
+    /** What the argument must be, e.g. `must not be empty`. */
+    readonly rule: string,
+  ) {
+    super(`Invalid argument "${argument}": ${rule}`);
+    Object.defineProperty(this, INPUT_ERROR, { value: true });
+  }
+}
+
+/** The one identity check of an input error (a brand, as for UpstreamError). */
+export function isInputError(value: unknown): value is InputError {
+  return typeof value === 'object' && value !== null && (value as { [INPUT_ERROR]?: unknown })[INPUT_ERROR] === true;
+}
+
+/** Memory categories the graph knows, as MemSync names them. */
+export const MEMORY_CATEGORIES: ReadonlySet<string> = new Set(MEMORY_CATEGORY_NAMES);
+/** Synvo's event types; the type filter's `other` means any type not listed here. */
+export const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set(EVENT_TYPE_NAMES);
+export const OTHER_EVENT_TYPE = 'other';
+
+/** Synvo's limit on one upload (upstream-api.md). */
+export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+/** File types Synvo accepts (upstream-api.md), by lower-cased extension. */
+export const SUPPORTED_UPLOAD_EXTENSIONS: ReadonlySet<string> = new Set([
+  'png', 'jpg', 'jpeg', 'gif', 'webp', 'mp4', 'mov', 'm4v', 'avi', 'mkv', 'mp3', 'wav', 'm4a', 'aac', 'flac',
+  'pdf', 'docx', 'ppt', 'pptx', 'txt', 'md', 'json', 'jsonl', 'xlsx',
+]);
+/** Most messages stored in one call, and characters in one message. */
+export const MAX_MESSAGES = 100;
+export const MAX_MESSAGE_CHARS = 32_000;
+/** Budget bounds of `User.context(maxTokens)`, and the longest query. */
+export const CONTEXT_MAX_TOKENS = { default: 1500, min: 1, max: 32_000 } as const;
+export const MAX_CONTEXT_QUERY_CHARS = 2000;
+/** Longest question to Synvo's AI. */
+export const MAX_QUESTION_CHARS = 32_000;
+
+export function userName(argument: string, name: string): string {
+  if (!isValidUserName(name)) throw new InputError(argument, USER_NAME.message);
+  return name;
+}
+
+/** A file id as the caller wrote it, trimmed. */
+export function fileId(argument: string, id: string | number): string {
+  const v = String(id).trim();
+  if (!isValidFileId(v)) throw new InputError(argument, FILE_ID.message);
+  return v;
+}
+
+export function intInRange(argument: string, value: number | null | undefined, fallback: number, min: number, max: number): number {
+  const v = value ?? fallback;
+  if (!Number.isInteger(v) || v < min || v > max) throw new InputError(argument, `must be an integer from ${min} to ${max}`);
+  return v;
+}
+
+export function nonEmptyText(argument: string, value: string, maxLength = 10_000): string {
+  const v = value.trim();
+  if (v.length === 0) throw new InputError(argument, 'must not be empty');
+  if (v.length > maxLength) throw new InputError(argument, `must be at most ${maxLength} characters`);
+  return v;
+}
+
+/** `null` for an absent list; an empty list is an error (omit the argument instead). */
+export function nonEmptyList<T>(argument: string, value: readonly T[] | null | undefined): readonly T[] | null {
+  if (value === null || value === undefined) return null;
+  if (value.length === 0) throw new InputError(argument, 'must not be empty; omit it to mean all');
+  return value;
+}
+
+export function timeWindow(since: Date | null | undefined, until: Date | null | undefined): void {
+  if (since && until && since.getTime() > until.getTime()) throw new InputError('since', 'must not be after "until"');
+}
+
+export function bioFormat(argument: string, value: string | null | undefined): BioFormat {
+  const v = value ?? 'full';
+  if (!(BIO_FORMATS as readonly string[]).includes(v)) throw new InputError(argument, `must be one of ${BIO_FORMATS.join(', ')}`);
+  return v as BioFormat;
+}
+
+export function bioStyle(argument: string, value: string | null | undefined): BioStyle {
+  const v = value ?? 'narrative';
+  if (!(BIO_STYLES as readonly string[]).includes(v)) throw new InputError(argument, `must be one of ${BIO_STYLES.join(', ')}`);
+  return v as BioStyle;
+}
+
+/** A folder in the user's Synvo tree: absolute, no `..`, no control characters. */
+export function folder(argument: string, path: string | null | undefined): string | undefined {
+  if (path === null || path === undefined) return undefined;
+  const ok = path.startsWith('/') && path.length <= 1024 && !/[\u0000-\u001f]/.test(path) && !path.split('/').includes('..');
+  if (!ok) throw new InputError(argument, 'must be a folder such as "/" or "/reports/2024" (absolute, at most 1024 characters, no "..")');
+  return path;
+}
+
+function extensionOf(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+}
+
+/** C0 control characters and DEL: never part of a name, an id or a path that goes upstream. */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+export function hasControlCharacters(value: string): boolean {
+  return CONTROL_CHARACTERS.test(value);
+}
+
+/** Refuses control characters (NUL, CR, LF ...) in a string that becomes an upstream path or form field. */
+export function withoutControlCharacters(argument: string, value: string): string {
+  if (hasControlCharacters(value)) throw new InputError(argument, 'must not contain control characters');
+  return value;
+}
+
+/** A file Synvo will take: named, of a supported type, neither empty nor over the limit. */
+export function upload(argument: string, file: UploadInput): UploadInput {
+  // The name becomes a form field of Synvo's upload: no NUL, CR or LF may reach it.
+  if (hasControlCharacters(file.name)) throw new InputError(argument, 'the file name must not contain control characters');
+  const name = file.name.split(/[\\/]/).pop()?.trim() ?? '';
+  if (!name) throw new InputError(argument, 'the file has no name');
+  const ext = extensionOf(name);
+  if (!SUPPORTED_UPLOAD_EXTENSIONS.has(ext)) {
+    throw new InputError(
+      argument,
+      `unsupported file type ${ext ? `".${ext}"` : '(no extension)'}; Synvo accepts ${[...SUPPORTED_UPLOAD_EXTENSIONS].join(', ')}`,
+    );
+  }
+  if (file.size === 0) throw new InputError(argument, `"${name}" is empty`);
+  if (file.size > MAX_UPLOAD_BYTES) throw new InputError(argument, `"${name}" is ${file.size} bytes; the limit is ${MAX_UPLOAD_BYTES} bytes (20 MiB)`);
+  return file;
+}
+
+/** A conversation to store: 1 to MAX_MESSAGES messages, none blank or too long. */
+export function messages(argument: string, list: readonly ChatMessage[]): ChatMessage[] {
+  if (list.length === 0 || list.length > MAX_MESSAGES) throw new InputError(argument, `must hold 1 to ${MAX_MESSAGES} messages`);
+  return list.map((m, i) => {
+    if (m.content.trim() === '') throw new InputError(`${argument}[${i}].content`, 'must not be empty');
+    if (m.content.length > MAX_MESSAGE_CHARS) throw new InputError(`${argument}[${i}].content`, `must be at most ${MAX_MESSAGE_CHARS} characters`);
+    return { role: m.role, content: m.content };
+  });
+}

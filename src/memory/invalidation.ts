@@ -1,0 +1,39 @@
+/**
+ * The one table of what each write invalidates. A row per write the gateway makes or sees
+ * (through live updates): the kinds of a user's cached reads it makes stale. A new write adds
+ * its row here; `Invalidator.after(write, user)` is the only way cached reads are dropped.
+ */
+import type { CachedReadKind, ReadCache } from '../cache/read-cache.js';
+import type { FileStatus } from '../upstream/types.js';
+
+export const INVALIDATES = {
+  /** An upload accepted by Synvo: the file list shows it, pending. */
+  uploadFile: ['files'],
+  /** A file finished processing: everything Synvo derives from files. */
+  fileProcessed: ['profile', 'events', 'search', 'answer', 'files'],
+  /** A file failed (or vanished) while processing: only its status in the list changed. */
+  fileFailed: ['files'],
+  /** New events seen by the events poller: a file was processed somewhere. */
+  newEvents: ['profile', 'events', 'search', 'answer', 'files'],
+  deleteFile: ['files', 'search', 'answer'],
+  storeMemories: ['bio', 'memories'],
+  /** A regenerated biography replaces every cached variant of the old one. */
+  refreshBiography: ['bio'],
+} as const satisfies Record<string, readonly CachedReadKind[]>;
+
+export type Write = keyof typeof INVALIDATES;
+
+export interface Invalidator {
+  /** Drops the user's cached reads that `write` made stale. */
+  after(write: Write, user: string): Promise<void>;
+  /** What a file reaching a final status invalidates (live updates call this). */
+  afterFileSettled(user: string, status: FileStatus): Promise<void>;
+}
+
+export function createInvalidator(cache: Pick<ReadCache, 'invalidate'>): Invalidator {
+  const after = (write: Write, user: string) => cache.invalidate(user, INVALIDATES[write]);
+  return {
+    after,
+    afterFileSettled: (user, status) => after(status === 'COMPLETED' ? 'fileProcessed' : 'fileFailed', user),
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * The values both upstreams and the gateway agree on, defined once: what a user name and a file id
+ * may be (the wire carries them, so the clients refuse anything else before sending), the
+ * biography formats and styles, the memory categories and the event types. The domain layer
+ * (`src/memory/input-rules.ts`) builds its input rules on these; the schema's enums match them.
+ */
+
+/** A rule: what is accepted, and the one message that says so. */
+export interface InputRule {
+  readonly pattern: RegExp;
+  readonly message: string;
+}
+
+/** api-design.md: a user name is 1 to 128 characters of `A-Z a-z 0-9 . _ @ -`. */
+export const USER_NAME: InputRule = {
+  pattern: /^[A-Za-z0-9._@-]{1,128}$/,
+  message: 'a user name is 1 to 128 characters of A-Z a-z 0-9 . _ @ -',
+};
+
+/** An upstream file id goes into a path: 1 to 256 URL-safe characters, and not a dot segment. */
+export const FILE_ID: InputRule = {
+  pattern: /^(?!\.+$)[A-Za-z0-9._~:-]{1,256}$/,
+  message: 'must be a file id (1 to 256 characters of A-Z a-z 0-9 . _ ~ : -)',
+};
+
+/** True when `name` is a valid memgate user name. */
+export function isValidUserName(name: unknown): name is string {
+  return typeof name === 'string' && USER_NAME.pattern.test(name);
+}
+
+/** True when `id` can safely be used as a file id in an upstream path. */
+export function isValidFileId(id: unknown): id is string {
+  return typeof id === 'string' && FILE_ID.pattern.test(id);
+}
+
+export const BIO_FORMATS = ['full', 'short', 'bullets', 'professional'] as const;
+export const BIO_STYLES = ['narrative', 'factual', 'casual', 'formal'] as const;
+export type BioFormat = (typeof BIO_FORMATS)[number];
+export type BioStyle = (typeof BIO_STYLES)[number];
+
+export const MEMORY_CATEGORY_NAMES = [
+  'identity', 'career', 'interests', 'relationships', 'health', 'finance', 'learning', 'travel', 'productivity', 'private',
+] as const;
+export type MemoryCategoryName = (typeof MEMORY_CATEGORY_NAMES)[number];
+
+/** Synvo's event types (upstream-api.md); Synvo may send others. */
+export const EVENT_TYPE_NAMES = ['personal', 'financial', 'professional', 'educational', 'social'] as const;
+
+/** Chat roles a stored message may have. */
+export const MESSAGE_ROLES = ['user', 'assistant', 'system'] as const;
