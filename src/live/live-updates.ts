@@ -129,6 +129,8 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
   const eventStreams = new Set<() => void>();
   const loops = new Set<Promise<void>>();
   let closed = false;
+  // Aborts upstream calls in flight when the gateway stops (a subscriber leaving lets a poll finish, so every poll counted reached Synvo).
+  const closing = new AbortController();
   let polls = 0;
   let eventPolls = 0;
 
@@ -285,8 +287,8 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
         if (!holding || !held) seen = undefined;
         if (holding) {
           try {
-            // The last subscriber leaving (or the gateway stopping) cancels a poll in flight.
-            seen = await pollEvents(watch.user, seen, watch.wake.signal);
+            // The gateway stopping cancels a poll in flight; the last subscriber leaving lets it finish.
+            seen = await pollEvents(watch.user, seen, closing.signal);
           } catch (error) {
             // Subscriptions stay open: the next tick tries again.
             if (watchingEvents(watch)) onError(error, 'poll events');
@@ -371,6 +373,7 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
     stats: () => ({ polls, activeFiles: channels.size, eventPolls, activeEventUsers: eventWatches.size }),
     async close() {
       closed = true;
+      closing.abort();
       for (const channel of [...channels.values()]) finish(channel);
       for (const stop of [...eventStreams]) stop();
       for (const watch of eventWatches.values()) watch.wake.abort();
