@@ -246,7 +246,10 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
     const events = await synvo.getEvents(user, { limit: eventsLimit }, { signal });
     const ids = events.map(eventId);
     const watched = await state.renewEventsWatch(user, eventsWatchTtl, announcedTtlMs);
-    if (!watched) {
+    // A holder that polled before under this lease watched all along, even if its own slow polls let
+    // the watch lapse: it restarts the watch and diffs as usual, so nothing new is swallowed.
+    if (!watched && seen !== undefined) await state.startEventsWatch(user, eventsWatchTtl);
+    else if (!watched) {
       // Nobody watches this user's events: what is there now is the baseline, announced to no one.
       await state.markAnnounced(user, ids, announcedTtlMs);
       await state.startEventsWatch(user, eventsWatchTtl);
