@@ -84,7 +84,8 @@ export function toCandidates(sources: ContextSources): ContextCandidate[] {
       sourceId: f.id,
       text: f.path || f.name,
       time: f.createdAt,
-      upstreamRelevance: 1 / (1 + rank),
+      // A rank without a score counts for at most half: Synvo's first hit is the best file, not necessarily a good one.
+      upstreamRelevance: 0.5 / (1 + rank),
     });
   });
   return out;

@@ -4,10 +4,11 @@
  *   score = 0.70 * relevance + 0.20 * recency + 0.10 * prior
  *
  * - relevance (0..1): the stronger of two signals. BM25 of the piece's text against the query
- *   (minisearch's BM25+, over all the pieces of this context, terms as in ./terms.ts, query terms of
- *   4+ letters also match as prefixes), divided by the best BM25 among the pieces; and the
+ *   (minisearch's BM25+, over all the pieces of this context, terms as in ./terms.ts (stemmed), query
+ *   terms of 4+ letters also match as prefixes), divided by the best BM25 among the pieces; and the
  *   upstream's own judgement where it ranked the piece for this query: a MemSync memory's
- *   `1 - vector_distance` (clamped to 0..1), a Synvo search hit's `1 / (1 + rank)`.
+ *   `1 - vector_distance` (clamped to 0..1), a Synvo search hit's `0.5 / (1 + rank)` (a rank
+ *   without a score counts for at most half).
  * - recency (0..1): `0.5 ^ (age in days / 90)` of the time the fact is about (an event's happen or
  *   mention time, a memory's last update, a file's upload); 0 for pieces without one.
  * - prior (0..1), by kind: profile 1.0, biography 0.8, memory 0.5, event 0.4, file 0.3. Stable facts

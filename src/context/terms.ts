@@ -1,10 +1,12 @@
 /**
  * The one way context text is cut into terms, shared by the ranking (minisearch's `processTerm`)
- * and the near-duplicate test, so both agree on what a word is. Lower case, English stop words
- * dropped, a plural `s` removed ("networks" and "network" are one term). Deliberately light: the
- * upstreams rank by meaning themselves; this only has to compare the pieces fairly.
+ * and the near-duplicate test, so both agree on what a word is: minisearch's tokenizer, lower
+ * case, English stop words dropped, then the Porter stemmer (`stemmer`), so "hike", "hiking" and
+ * "hiked" are one term. Deliberately lexical: the upstreams rank by meaning themselves; this only
+ * has to compare the pieces of one context fairly.
  */
 import MiniSearch from 'minisearch';
+import { stemmer } from 'stemmer';
 
 const STOP_WORDS: ReadonlySet<string> = new Set(
   (
@@ -20,11 +22,9 @@ const tokenize = MiniSearch.getDefault('tokenize') as (text: string) => string[]
 
 /** One token as a term, or `null` when it carries no meaning (a stop word, a lone letter). */
 export function toTerm(token: string): string | null {
-  let term = token.toLowerCase().replace(/'s$/, '');
-  if (term.length < 2 || STOP_WORDS.has(term)) return null;
-  // "networks" -> "network"; "class", "status" and "analysis" keep their s.
-  if (term.length > 3 && term.endsWith('s') && !/(ss|us|is)$/.test(term)) term = term.slice(0, -1);
-  return term;
+  const word = token.toLowerCase().replace(/'s$/, '');
+  if (word.length < 2 || STOP_WORDS.has(word)) return null;
+  return stemmer(word);
 }
 
 /** The distinct terms of a text. */

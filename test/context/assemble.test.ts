@@ -60,8 +60,8 @@ describe('ranking', () => {
     expect(ranked[0]!.score).toBeGreaterThan(ranked[1]!.score);
   });
 
-  test('terms match across plurals and as prefixes', () => {
-    expect([...termSet("The user's neural networks")]).toEqual(['neural', 'network']);
+  test('terms are stemmed: plurals and other forms of a word match', () => {
+    expect([...termSet("The user's neural networks, hiking and hiked")]).toEqual(['neural', 'network', 'hike']);
     const ranked = rankCandidates(toCandidates({ events: [event('Unrelated.'), event('Trained a neural network.')] }), 'networks', NOW);
     expect(ranked[0]!.text).toBe('Trained a neural network.');
   });
