@@ -8,7 +8,7 @@
  * with --cpu-prof and rank its hot spots (BENCH_PROFILE_WORKLOAD=a: under workload (a)). BENCH_BASELINE_DIR=/path: also run the memgate of
  * another checkout (bench/servers/memgate.ts there), as `memgate-before`; BENCH_MEMGATE_DIR=/path:
  * run `memgate` itself from another checkout (e.g. a frozen copy, while the tree keeps changing).
- * BENCH_ONLY=a,b,c,d,e: run only these workloads.
+ * BENCH_ONLY=a,b,c,d,e,f: run only these workloads.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,7 +27,7 @@ import { openIdleSubscriptions } from './lib/subscriptions.js';
 import { hiveFields, hiveOneQuery, hiveUsersQuery, hiveViewQuery, type HiveFields } from './hive/queries.js';
 
 const quick = process.env.BENCH_QUICK === '1';
-const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,e').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,e,f').split(',').map((s) => s.trim()));
 const plan = quick
   ? { runs: 2, maxSec: 2, halfSec: 2, usersSec: 2, connections: 50, streams: 5, subscriptions: 200, profileSec: 4 }
   : { runs: 5, maxSec: 3, halfSec: 3, usersSec: 2, connections: 100, streams: 10, subscriptions: 1000, profileSec: 6 };
@@ -492,6 +492,50 @@ async function subscriptionWorkload(memgate: Contender | undefined, schema: Grap
   goal('(e) memory per idle subscription (heap + external)', '<= 30 KiB', held, `${fmt(held, 1)} KiB`, held <= 30 && failures.length === 0);
 }
 
+/** The query the context workload asks each user's context for. */
+const CONTEXT_QUERY = 'hiking trails and machine learning in healthcare';
+
+async function contextWorkload(memgate: Contender | undefined, schema: GraphQLSchema | null, upstreams: Upstreams): Promise<void> {
+  say('\n### (f) `User.context`: one prompt-ready context per request\n');
+  if (!memgate || !schema) {
+    say('memgate is not running: nothing to measure.');
+    return;
+  }
+  if (!schema.getType('UserContext')) {
+    say('memgate has no `User.context` yet: nothing to measure.');
+    return;
+  }
+  const path = new URL(memgate.child.info.url as string).pathname;
+  const auth = { 'x-api-key': BENCH_SERVICE_KEY };
+  const contextQ = `query Context($n: String!, $q: String!) { user(name: $n) { context(query: $q, maxTokens: 1500) { text tokens items { kind service sourceId score } } } }`;
+  // The same five reads as plain fields, without the assembly: what ranking, deduplication and the tokenizer cost on top.
+  const readsQ = `query Reads($n: String!, $q: String!) { user(name: $n) {
+    profile { attributes { category subtopic values } } events(limit: 100) { type content time }
+    memories(query: $q, limit: 20) { id text createdAt } biography(format: SHORT) { __typename ... on Biography { text } }
+    searchFiles(query: $q) { id path createdAt } } }`;
+  const context: Contender = { name: 'context', child: memgate.child, one: (u) => gql(path, contextQ, { n: u, q: CONTEXT_QUERY }, auth) };
+  const reads: Contender = { name: 'five reads as fields', child: memgate.child, one: (u) => gql(path, readsQ, { n: u, q: CONTEXT_QUERY }, auth) };
+  const usable = await probeAll('context', [context, reads], (c) => c.one!(freshUser()));
+  if (usable.length === 0) return;
+  const sample = await fetch(`${(memgate.child.info.url as string)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...auth },
+    body: context.one!(freshUser()).body as string,
+  }).then((r) => r.json() as Promise<{ data: { user: { context: { tokens: number; items: unknown[] } } } }>);
+  const rows: string[][] = [];
+  for (const [label, connections] of [['one at a time', 1], ['under load', plan.connections / 2]] as const) {
+    const res = await measure(`context ${label}`, usable.map((c) => ({ contender: c, build: () => c.one!(freshUser()), connections, durationSec: plan.maxSec })), upstreams);
+    for (const c of usable) {
+      const m = res.get(c.name)!;
+      rows.push([c.name, `${connections}`, fmtSummary(m.rps, 0), fmtSummary(m.p50, 2), fmtSummary(m.p99, 2), fmt(m.callsPerQuery, 2), fmtSummary(m.cpuMsPerRequest, 2), String(m.failures)]);
+    }
+  }
+  say(`Every request a new user (the bench emulators answer each with the seed user alex's data), query "${CONTEXT_QUERY}", maxTokens 1500; ` +
+    `a context there is ${sample.data.user.context.items.length} items, ${sample.data.user.context.tokens} tokens. ${plan.maxSec} s per run, ${plan.runs} runs after a warm-up; median (min..max).\n`);
+  table(['request', 'connections', 'req/s', 'p50 ms', 'p99 ms', 'upstream calls/context', 'CPU ms/request', 'failed'], rows);
+  say('\nUpstream calls per context: profile, events, memory search, biography, file search, each once (5); the two rows differ by the assembly (ranking, near-duplicates, tokenizer).');
+}
+
 async function profileMemgate(env: Record<string, string>): Promise<void> {
   say(`\n### memgate CPU profile under (${process.env.BENCH_PROFILE_WORKLOAD === 'a' ? 'a' : 'b'})\n`);
   const dir = join(resultsDir, 'profiles');
@@ -582,6 +626,7 @@ async function main(): Promise<void> {
   if (only.has('c')) await usersWorkload(contenders.filter((c) => c.users), upstreams);
   if (only.has('d')) await streamWorkload(memgateC, upstreams);
   if (only.has('e')) await subscriptionWorkload(memgateC, mgSchema, upstreams);
+  if (only.has('f')) await contextWorkload(memgateC, mgSchema, upstreams);
   if (process.env.BENCH_PROFILE === '1') await profileMemgate(env);
 
   say('\n### Goals\n');
@@ -589,7 +634,7 @@ async function main(): Promise<void> {
   say(`\nTotal bench time: ${fmt((Date.now() - started) / 1000, 0)} s.`);
   mkdirSync(resultsDir, { recursive: true });
   // Only a complete full run replaces the committed results; quick and partial runs go aside.
-  const complete = !quick && ['a', 'b', 'c', 'd', 'e'].every((w) => only.has(w));
+  const complete = !quick && ['a', 'b', 'c', 'd', 'e', 'f'].every((w) => only.has(w));
   writeFileSync(join(resultsDir, complete ? 'latest.md' : 'latest-partial.md'), `${out.join('\n')}\n`);
 }
 

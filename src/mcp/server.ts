@@ -156,6 +156,9 @@ export function createMcpServer(options: McpServerOptions): Server {
         },
       },
     );
+    // The SDK client handles a notification a microtask after it reads it, and forgets the progress
+    // token when the result arrives: let the last notification leave in a write of its own.
+    if (progress > 0) await new Promise((resolve) => setImmediate(resolve));
     if (executed.status === 401) {
       const first = executed.results[0]?.errors?.[0];
       return toolError('UNAUTHENTICATED', first?.message ?? 'Authentication required');
