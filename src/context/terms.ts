@@ -20,11 +20,20 @@ const STOP_WORDS: ReadonlySet<string> = new Set(
 
 const tokenize = MiniSearch.getDefault('tokenize') as (text: string) => string[];
 
+// Stemming is most of the cost of ranking a context, and a user's words repeat: remember them
+// (bounded: forgotten all at once when full).
+const STEM_CACHE_MAX = 50_000;
+const stems = new Map<string, string | null>();
+
 /** One token as a term, or `null` when it carries no meaning (a stop word, a lone letter). */
 export function toTerm(token: string): string | null {
+  const cached = stems.get(token);
+  if (cached !== undefined) return cached;
   const word = token.toLowerCase().replace(/'s$/, '');
-  if (word.length < 2 || STOP_WORDS.has(word)) return null;
-  return stemmer(word);
+  const term = word.length < 2 || STOP_WORDS.has(word) ? null : stemmer(word);
+  if (stems.size >= STEM_CACHE_MAX) stems.clear();
+  stems.set(token, term);
+  return term;
 }
 
 /** The distinct terms of a text. */
