@@ -89,23 +89,28 @@ export class SynvoRanker {
   }
 
   /**
-   * The answer text: the best passages of the user's files for the question, best first, joined by
-   * a space; '' when nothing is relevant. `onlyFileSeqs` restricts it to some files.
+   * The answer: the best passages of the user's files for the question, best first, joined by a
+   * space ('' when nothing is relevant), and the files they came from, in order of first use.
+   * `onlyFiles` restricts it to some files.
    */
-  answer(user: string, version: number, files: StoredFile[], question: string, onlyFiles?: Set<string>): string {
+  answer(user: string, version: number, files: StoredFile[], question: string, onlyFiles?: Set<string>): { text: string; sources: StoredFile[] } {
     const { sentences, sentenceDocs } = this.#indexes(user, version, files);
     const allowed = onlyFiles ? new Set(files.filter((f) => onlyFiles.has(f.id)).map((f) => f.seq)) : undefined;
     const seen = new Set<string>();
-    return sentences
+    const passages = sentences
       .search(question)
       .map((hit) => ({ score: hit.score, doc: sentenceDocs[Number(hit.id)]! }))
       .filter((r) => !allowed || allowed.has(r.doc.fileSeq))
       .sort((a, b) => b.score - a.score || a.doc.fileSeq - b.doc.fileSeq || a.doc.index - b.doc.index)
+      .filter((r) => !seen.has(r.doc.text) && seen.add(r.doc.text))
+      .slice(0, answerPassages);
+    const bySeq = new Map(files.map((f) => [f.seq, f]));
+    const sources = [...new Set(passages.map((r) => r.doc.fileSeq))].map((seq) => bySeq.get(seq)!);
+    const text = passages
       .map((r) => r.doc.text)
-      .filter((text) => !seen.has(text) && seen.add(text))
-      .slice(0, answerPassages)
       // A heading or `Key: value` line reads as a sentence of its own.
-      .map((text) => (/[.!?]["')\]]?$/.test(text) ? text : `${text}.`))
+      .map((t) => (/[.!?]["')\]]?$/.test(t) ? t : `${t}.`))
       .join(' ');
+    return { text, sources };
   }
 }

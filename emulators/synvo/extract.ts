@@ -4,6 +4,8 @@
  * the seed users are built with the same rules, so seed and uploads behave alike.
  */
 
+import { convert } from 'html-to-text';
+
 /** The profile schema: 8 categories, 34 subtopics (upstream-api.md). */
 export const profileSchema: Readonly<Record<string, readonly string[]>> = {
   basic_info: ['name', 'age', 'gender', 'birth_date', 'nationality', 'ethnicity', 'language_spoken'],
@@ -67,7 +69,7 @@ export const supportedTypes: Readonly<Record<string, string>> = {
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   ppt: 'application/vnd.ms-powerpoint',
   pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-  txt: 'text/plain', md: 'text/markdown', json: 'application/json', jsonl: 'application/jsonl',
+  txt: 'text/plain', md: 'text/markdown', html: 'text/html', json: 'application/json', jsonl: 'application/jsonl',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
@@ -106,12 +108,32 @@ function flattenJson(value: unknown, key: string, lines: string[]): void {
   }
 }
 
-/** The text of a file: UTF-8 for txt and md; `key: value` lines for json and jsonl; '' otherwise. */
+/** The readable text of an HTML page: one line per block, no markup, links and images left out. */
+export function htmlText(html: string): string {
+  return convert(html, {
+    wordwrap: false,
+    selectors: [
+      { selector: 'a', options: { ignoreHref: true } },
+      { selector: 'img', format: 'skip' },
+      { selector: 'h1', options: { uppercase: false } },
+      { selector: 'h2', options: { uppercase: false } },
+      { selector: 'h3', options: { uppercase: false } },
+      { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
+    ],
+  })
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join('\n');
+}
+
+/** The text of a file: UTF-8 for txt and md; the page text for html; `key: value` lines for json and jsonl; '' otherwise. */
 export function fileText(name: string, bytes: Uint8Array): { ok: true; text: string } | { ok: false; reason: string } {
   const ext = extensionOf(name);
-  if (!['txt', 'md', 'json', 'jsonl'].includes(ext)) return { ok: true, text: '' };
+  if (!['txt', 'md', 'html', 'json', 'jsonl'].includes(ext)) return { ok: true, text: '' };
   const raw = new TextDecoder().decode(bytes);
   if (ext === 'txt' || ext === 'md') return { ok: true, text: raw };
+  if (ext === 'html') return { ok: true, text: htmlText(raw) };
   const lines: string[] = [];
   const docs = ext === 'json' ? [raw] : raw.split(/\r?\n/).filter((l) => l.trim() !== '');
   for (const [i, doc] of docs.entries()) {

@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { createEmulator, listen } from '../core/kit.js';
 import type { RunningEmulator, SynvoEmulatorOptions } from '../core/types.js';
 import { SynvoRanker } from './answer.js';
 import { synvoOpenApi } from './openapi.js';
-import { synvoRoutes } from './routes.js';
+import { fileContentHandler, maxUploadBytes, synvoRoutes } from './routes.js';
 import { synvoSeed } from './seed.js';
 import { SynvoStore } from './store.js';
 
@@ -12,6 +13,12 @@ export const SYNVO_DEV_API_KEY = 'synvo-dev-key';
 export interface SynvoEmulatorExtraOptions extends SynvoEmulatorOptions {
   /** Idle time on an answer stream after which a `:` keep-alive comment is sent. @default 1000 */
   keepAliveMs?: number;
+  /** Largest accepted upload in bytes (413 above it). @default 104857600 (100 MiB, as upstream-api.md says) */
+  maxUploadBytes?: number;
+  /** How long a `/file/download` URL works, on the `now` clock. @default 600000 (10 minutes) */
+  downloadUrlTtlMs?: number;
+  /** Time `/webpage/add` gives the page to answer before a 422. @default 5000 */
+  webpageTimeoutMs?: number;
 }
 
 /**
@@ -23,7 +30,8 @@ export async function startSynvoEmulator(options: SynvoEmulatorExtraOptions = {}
   const store = new SynvoStore({ processingDelayMs: options.processingDelayMs ?? 300, now, seed: synvoSeed });
   const ranker = new SynvoRanker();
   const openapi = synvoOpenApi();
-  const { app, controls } = createEmulator(
+  const signingKey = randomBytes(32);
+  const { app, controls, counters } = createEmulator(
     {
       service: 'synvo',
       defaultApiKey: SYNVO_DEV_API_KEY,
@@ -46,8 +54,18 @@ export async function startSynvoEmulator(options: SynvoEmulatorExtraOptions = {}
       firstTokenDelayMs: options.firstTokenDelayMs ?? 0,
       tokenDelayMs: options.tokenDelayMs ?? 5,
       keepAliveMs: options.keepAliveMs ?? 1000,
+      maxUploadBytes: options.maxUploadBytes ?? maxUploadBytes,
+      downloadUrlTtlMs: options.downloadUrlTtlMs ?? 600_000,
+      webpageTimeoutMs: options.webpageTimeoutMs ?? 5_000,
+      signingKey,
     }),
   );
+  // What download URLs point at: no API key (the signed URL is the credential), counted as `fileContent`.
+  const serveContent = fileContentHandler({ store, now, signingKey });
+  app.get('/file/content/:file_id/:name', (c) => {
+    counters.record('fileContent', c.req.query('sub_user_name') || 'default');
+    return serveContent(c);
+  });
   const running = await listen(app, controls, options);
   // Served by reference: OpenAPI clients (Hive Gateway / Mesh) find the real base URL.
   openapi.servers = [{ url: running.url }];

@@ -74,6 +74,8 @@ export function synvoOpenApi(): Record<string, unknown> {
                     final_answer: { type: 'string', enum: ['true', 'false'], default: 'false' },
                     model: { type: 'string', enum: ['synvo'], default: 'synvo' },
                     streaming: { type: 'string', enum: ['true', 'false'], default: 'false' },
+                    parent_cuid: { type: 'string', description: 'The cuid of the answer this question follows (threads a conversation).' },
+                    force_search: { type: 'string', enum: ['true', 'false'], default: 'false', description: 'Always search the files before answering.' },
                   },
                 },
               },
@@ -140,7 +142,7 @@ export function synvoOpenApi(): Record<string, unknown> {
           responses: {
             '200': reply('Stored', ref('UploadResponse')),
             ...detailErrors,
-            '413': reply('Over 20 MiB', ref('DetailError')),
+            '413': reply(`Over ${maxUploadBytes} bytes`, ref('DetailError')),
           },
         },
       },
@@ -158,8 +160,106 @@ export function synvoOpenApi(): Record<string, unknown> {
             subUser,
             { name: 'path', in: 'query', required: false, schema: { type: 'string', default: '/' } },
             { name: 'recursive', in: 'query', required: false, schema: { type: 'boolean', default: true } },
+            { name: 'version', in: 'query', required: false, description: 'The version of an earlier listing: need_refresh_file then says whether anything changed since.', schema: { type: 'string' } },
           ],
-          responses: { '200': reply('Directories and files under path', ref('FileList')), ...detailErrors },
+          responses: {
+            '200': reply('Directories and files under path', ref('FileList')),
+            ...detailErrors,
+            '404': reply('No such folder (for /: a sub-user with no files yet)', ref('DetailError')),
+          },
+        },
+      },
+      '/file/create_dir': {
+        post: {
+          operationId: 'createDir',
+          summary: 'Makes a folder (and its parents); also 200 when it exists.',
+          requestBody: {
+            required: true,
+            content: {
+              'application/x-www-form-urlencoded': {
+                schema: { type: 'object', required: ['path'], properties: { path: { type: 'string' }, sub_user_name: { type: 'string', default: 'default' } } },
+              },
+            },
+          },
+          responses: { '200': reply('Made, or already there', ref('Message')), ...detailErrors, '409': reply('A file holds that path', ref('DetailError')) },
+        },
+      },
+      '/file/move': {
+        post: {
+          operationId: 'moveFile',
+          summary: 'Moves or renames a file or a folder (with everything in it) to the full path dest.',
+          requestBody: {
+            required: true,
+            content: {
+              'application/x-www-form-urlencoded': {
+                schema: {
+                  type: 'object',
+                  required: ['src', 'dest'],
+                  properties: { src: { type: 'string' }, dest: { type: 'string' }, sub_user_name: { type: 'string', default: 'default' } },
+                },
+              },
+            },
+          },
+          responses: {
+            '200': reply('Moved; file_moves lists [from, to] for the item, then for each file a folder took along', ref('MoveResponse')),
+            ...detailErrors,
+            '404': reply('Source not found', ref('DetailError')),
+            '409': reply('Destination exists', ref('DetailError')),
+          },
+        },
+      },
+      '/file/download': {
+        get: {
+          operationId: 'downloadFile',
+          summary: 'A signed, short-lived URL of the file (no API key needed to open it).',
+          parameters: [{ name: 'file_id', in: 'query', required: true, schema: { type: 'string' } }, subUser],
+          responses: { '200': reply('The signed URL', ref('DownloadResponse')), ...detailErrors, '404': reply('Unknown file (or another sub-user\'s)', ref('DetailError')) },
+        },
+      },
+      '/file/thumbnail': {
+        get: {
+          operationId: 'getThumbnail',
+          summary: 'A PNG thumbnail (images, PDFs, videos) at most max_size pixels on its longer side.',
+          parameters: [
+            { name: 'file_id', in: 'query', required: true, schema: { type: 'string' } },
+            { name: 'max_size', in: 'query', required: false, schema: { type: 'integer', minimum: 16, maximum: 1024, default: 200 } },
+            subUser,
+          ],
+          responses: {
+            '200': { description: 'The thumbnail', content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } },
+            ...detailErrors,
+            '404': reply('Unknown file, or a type without a thumbnail', ref('DetailError')),
+          },
+        },
+      },
+      '/webpage/add': {
+        post: {
+          operationId: 'addWebpage',
+          summary: 'Fetches a web page and stores it as an html file, processed like an upload.',
+          requestBody: {
+            required: true,
+            content: {
+              'application/x-www-form-urlencoded': {
+                schema: {
+                  type: 'object',
+                  required: ['url'],
+                  properties: {
+                    url: { type: 'string', format: 'uri' },
+                    path: { type: 'string', default: '/web' },
+                    name: { type: 'string', description: 'File name; default: from the page title (.html added).' },
+                    build_memory: { type: 'string', enum: ['true', 'false'], default: 'true' },
+                    disable_lazy_metadata: { type: 'string', enum: ['true', 'false'], default: 'false' },
+                    sub_user_name: { type: 'string', default: 'default' },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            '200': reply('Stored; follow /file/status/{file_id}', ref('WebpageResponse')),
+            ...detailErrors,
+            '422': reply('The URL could not be fetched', ref('DetailError')),
+          },
         },
       },
       '/file/delete/{file_id}': {
@@ -209,10 +309,45 @@ export function synvoOpenApi(): Record<string, unknown> {
             role: { type: 'string' },
             content: {
               type: 'array',
-              items: { type: 'object', required: ['type', 'text'], properties: { type: { type: 'string' }, text: { type: 'string' } } },
+              description: 'A text part, then a file part for each file the question named that the answer drew on',
+              items: {
+                type: 'object',
+                required: ['type'],
+                properties: { type: { type: 'string', enum: ['text', 'file'] }, text: { type: 'string' }, file_id: { type: 'string' }, path: { type: 'string' } },
+              },
             },
             cuid: { type: 'string' },
             created_at: { type: 'string', format: 'date-time' },
+            searched_files: { type: 'array', items: ref('SearchedFile'), description: 'The files the answer drew on (with force_search, also those the search found)' },
+          },
+        },
+        SearchedFile: {
+          type: 'object',
+          required: ['file_id', 'file_name', 'file_path'],
+          properties: { file_id: { type: 'string' }, file_name: { type: 'string' }, file_path: { type: 'string' } },
+        },
+        Message: { type: 'object', required: ['message'], properties: { message: { type: 'string' } } },
+        MoveResponse: {
+          type: 'object',
+          required: ['message', 'file_moves'],
+          properties: {
+            message: { type: 'string' },
+            file_moves: { type: 'array', items: { type: 'array', items: { type: 'string' }, minItems: 2, maxItems: 2 } },
+          },
+        },
+        DownloadResponse: {
+          type: 'object',
+          required: ['url', 'name', 'file_type', 'file_id'],
+          properties: { url: { type: 'string', format: 'uri' }, name: { type: 'string' }, file_type: { type: 'string' }, file_id: { type: 'string' } },
+        },
+        WebpageResponse: {
+          type: 'object',
+          required: ['filename', 'path', 'file_id', 'timestamp'],
+          properties: {
+            filename: { type: 'string' },
+            path: { type: 'string', description: 'Full path of the stored page' },
+            file_id: { type: 'string' },
+            timestamp: { type: 'string', format: 'date-time' },
           },
         },
         QueryResponse: {
@@ -266,6 +401,11 @@ export function synvoOpenApi(): Record<string, unknown> {
             created_at: { type: 'string', format: 'date-time', nullable: true },
           },
         },
+        TreeEntry: {
+          type: 'object',
+          required: ['file_id', 'is_dir'],
+          properties: { file_id: { type: 'string', nullable: true }, is_dir: { type: 'boolean' } },
+        },
         FileList: {
           type: 'object',
           required: ['items', 'tree', 'version', 'need_refresh_file'],
@@ -273,10 +413,10 @@ export function synvoOpenApi(): Record<string, unknown> {
             items: { type: 'array', items: ref('FileListItem') },
             tree: {
               type: 'object',
-              description: 'Directories as nested objects, files as name: file_id',
-              additionalProperties: true,
+              description: 'Each folder listed (the requested one first) by full path, with its direct children by name',
+              additionalProperties: { type: 'object', additionalProperties: ref('TreeEntry') },
             },
-            version: { type: 'integer' },
+            version: { type: 'string', description: 'Changes whenever the sub-user\'s files change' },
             need_refresh_file: { type: 'boolean' },
           },
         },

@@ -1,4 +1,5 @@
-import type { SeedUser } from './store.js';
+import { drawLandscape } from './images.js';
+import type { SeedFile, SeedUser } from './store.js';
 
 /**
  * Seed sub-users, shared by name with the MemSync emulator:
@@ -125,16 +126,37 @@ Family time matters, and weekends are kept for family and friends.`,
   },
 ];
 
+/**
+ * One real PNG per seed user with files, for thumbnails and downloads. Images carry no text: they
+ * add no profile facts and no events, and are found by name and path only.
+ */
+let imageBytes: { default: Uint8Array; alex: Uint8Array } | undefined;
+const seedImages = (): Record<'default' | 'alex', SeedFile> => {
+  // Drawn once per process: a reset reuses the same (never mutated) bytes.
+  imageBytes ??= { default: drawLandscape(320, 240, [70, 150, 80]), alex: drawLandscape(400, 300, [120, 140, 70]) };
+  return {
+    default: {
+      id: 'f_default_campus_photo', name: 'ntu-campus.png', dir: '/photos', createdAt: at('2025-11-16T15:35:10.000Z'),
+      text: '', bytes: imageBytes.default, facts: false,
+    },
+    alex: {
+      id: 'f_alex_trail_photo', name: 'mount-tamalpais.png', dir: '/photos', createdAt: at('2025-11-12T22:00:00.000Z'),
+      text: '', bytes: imageBytes.alex, facts: false,
+    },
+  };
+};
+
 /** A fresh copy of the seed users (the store mutates what it is given). */
 export function synvoSeed(): SeedUser[] {
+  const images = seedImages();
   return [
     {
       name: 'default',
       extractFacts: false,
       profile: defaultProfile.map((p) => ({ ...p })),
       events: defaultEvents.map((e) => ({ ...e })),
-      files: defaultFiles.map((f) => ({ ...f })),
+      files: [...defaultFiles.map((f) => ({ ...f })), images.default],
     },
-    { name: 'alex', extractFacts: true, files: alexFiles.map((f) => ({ ...f })) },
+    { name: 'alex', extractFacts: true, files: [...alexFiles.map((f) => ({ ...f })), images.alex] },
   ];
 }

@@ -38,9 +38,16 @@ export interface UserData {
   /** category -> subtopic (lower-case) -> values, in discovery order. */
   profile: Map<string, Map<string, string[]>>;
   events: StoredEvent[];
+  /** Folders made with create_dir or left by a move (folders holding files exist anyway). */
+  dirs: Set<string>;
   /** Increments on every change to the user's files. */
   version: number;
 }
+
+/** The outcome of a move: the pairs moved, or why nothing was. */
+export type MoveResult =
+  | { ok: true; moves: Array<[string, string]> }
+  | { ok: false; status: 400 | 404 | 409; error: string; detail: string };
 
 /** `2025-11-16T15:29:18.344000`: the upstream's zone-less event time. */
 export function zonelessTime(ms: number): string {
@@ -83,6 +90,10 @@ export interface SeedFile {
   name: string;
   dir: string;
   text: string;
+  /** Binary content (seed images); `text` is ignored when set. */
+  bytes?: Uint8Array;
+  /** Whether processing adds profile facts and events. @default the user's extractFacts */
+  facts?: boolean;
   /** Epoch ms of the upload and of its processing. */
   createdAt: number;
 }
@@ -105,6 +116,8 @@ export interface StoreOptions {
 /** All sub-users of the emulator's single account, and the asynchronous file processing. */
 export class SynvoStore {
   #users = new Map<string, UserData>();
+  /** Answers by `cuid`, for `parent_cuid`: whose they are and the question text they answered, with its context. */
+  #answers = new Map<string, { user: string; context: string }>();
   #timers = new Set<NodeJS.Timeout>();
   #seq = 0;
   readonly #options: StoreOptions;
@@ -119,15 +132,16 @@ export class SynvoStore {
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     this.#users = new Map();
+    this.#answers = new Map();
     this.#seq = 0;
     for (const seed of this.#options.seed()) {
       const user = this.#userFor(seed.name);
       for (const p of seed.profile ?? []) this.#addAttribute(user, p.category, p.subtopic, p.value);
       for (const e of seed.events ?? []) user.events.push({ ...e, seq: ++this.#seq });
       for (const f of seed.files) {
-        const bytes = new TextEncoder().encode(f.text);
+        const bytes = f.bytes ?? new TextEncoder().encode(f.text);
         const file = this.#addFile(user, { id: f.id, name: f.name, dir: f.dir, bytes, createdAt: f.createdAt });
-        this.#process(user, file, f.createdAt, seed.extractFacts);
+        this.#process(user, file, f.createdAt, f.facts ?? seed.extractFacts);
       }
     }
   }
@@ -141,6 +155,102 @@ export class SynvoStore {
   /** The user's data, or undefined for a sub-user that has none. */
   get(name: string): UserData | undefined {
     return this.#users.get(name);
+  }
+
+  /** True when `dir` is a folder of the user: `/` once the user has any file or folder. */
+  dirExists(name: string, dir: string): boolean {
+    const user = this.#users.get(name);
+    if (!user || (user.files.size === 0 && user.dirs.size === 0)) return false;
+    if (dir === '/') return true;
+    const below = (d: string) => d === dir || d.startsWith(`${dir}/`);
+    return [...user.dirs].some(below) || [...user.files.values()].some((f) => below(f.dir));
+  }
+
+  /** Every folder of the user (made ones and the parents of files and folders), without `/`. */
+  dirs(name: string): string[] {
+    const user = this.#users.get(name);
+    if (!user) return [];
+    const out = new Set<string>();
+    const addWithParents = (dir: string) => {
+      const parts = dir.split('/').filter(Boolean);
+      for (let i = 1; i <= parts.length; i++) out.add(`/${parts.slice(0, i).join('/')}`);
+    };
+    for (const d of user.dirs) addWithParents(d);
+    for (const f of user.files.values()) addWithParents(f.dir);
+    return [...out];
+  }
+
+  /** The user's file at a full path. */
+  fileAt(name: string, path: string): StoredFile | undefined {
+    return [...(this.#users.get(name)?.files.values() ?? [])].find((f) => f.path === path);
+  }
+
+  /** Makes a folder (and its parents); false when a file holds that path. */
+  createDir(userName: string, dir: string): boolean {
+    if (this.fileAt(userName, dir)) return false;
+    const user = this.#userFor(userName);
+    if (dir !== '/' && !user.dirs.has(dir)) {
+      user.dirs.add(dir);
+      user.version += 1;
+    } else if (dir === '/' && user.files.size === 0 && user.dirs.size === 0) {
+      // The root of a user with nothing yet: it exists from now on (an empty listing, not a 404).
+      user.dirs.add('/');
+      user.version += 1;
+    }
+    return true;
+  }
+
+  /**
+   * Moves (or renames) a file or a folder to the full path `dest`. A folder takes everything in
+   * it along. The destination must not exist; its parent folders are made as needed.
+   */
+  move(userName: string, src: string, dest: string): MoveResult {
+    const user = this.#users.get(userName);
+    if (src === '/' || dest === '/') return { ok: false, status: 400, error: 'Invalid parameter', detail: 'The root folder cannot be moved or replaced' };
+    const file = this.fileAt(userName, src);
+    const isDir = !file && this.dirExists(userName, src);
+    if (!user || (!file && !isDir)) return { ok: false, status: 404, error: 'Source not found', detail: `Nothing at '${src}'` };
+    if (this.fileAt(userName, dest) || this.dirExists(userName, dest)) {
+      return { ok: false, status: 409, error: 'Destination exists', detail: `'${dest}' already exists` };
+    }
+    const slash = dest.lastIndexOf('/');
+    const destDir = slash === 0 ? '/' : dest.slice(0, slash);
+    if (file) {
+      const from = file.path;
+      file.dir = destDir;
+      file.name = dest.slice(slash + 1);
+      file.path = dest;
+      user.version += 1;
+      return { ok: true, moves: [[from, dest]] };
+    }
+    if (dest.startsWith(`${src}/`)) return { ok: false, status: 400, error: 'Invalid parameter', detail: 'A folder cannot be moved into itself' };
+    const rebase = (path: string) => (path === src ? dest : `${dest}${path.slice(src.length)}`);
+    const inside = (path: string) => path === src || path.startsWith(`${src}/`);
+    const moves: Array<[string, string]> = [[src, dest]];
+    for (const f of [...user.files.values()].sort((a, b) => a.seq - b.seq)) {
+      if (!inside(f.dir)) continue;
+      const from = f.path;
+      f.dir = rebase(f.dir);
+      f.path = joinPath(f.dir, f.name);
+      moves.push([from, f.path]);
+    }
+    const kept = [...user.dirs].filter((d) => !inside(d));
+    const moved = [...user.dirs].filter(inside).map(rebase);
+    user.dirs = new Set([...kept, ...moved, dest]);
+    user.version += 1;
+    return { ok: true, moves };
+  }
+
+  /** Remembers an answer so a later question can follow it (`parent_cuid`); the oldest are forgotten past 10,000. */
+  rememberAnswer(cuid: string, user: string, context: string): void {
+    this.#answers.set(cuid, { user, context });
+    if (this.#answers.size > 10_000) this.#answers.delete(this.#answers.keys().next().value!);
+  }
+
+  /** The question context of an earlier answer of this user, or undefined (unknown, or another sub-user's). */
+  answerContext(user: string, cuid: string): string | undefined {
+    const answer = this.#answers.get(cuid);
+    return answer?.user === user ? answer.context : undefined;
   }
 
   /** A sub-user has data once it has a file, a profile attribute or an event. */
@@ -163,7 +273,7 @@ export class SynvoStore {
   }
 
   /** Stores an upload (renaming on a clash) and schedules its processing. */
-  upload(userName: string, name: string, dir: string, bytes: Uint8Array): { file: StoredFile; renamed: boolean } {
+  upload(userName: string, name: string, dir: string, bytes: Uint8Array, mimeType?: string): { file: StoredFile; renamed: boolean } {
     const user = this.#userFor(userName);
     const taken = new Set([...user.files.values()].filter((f) => f.dir === dir).map((f) => f.name));
     let finalName = name;
@@ -172,7 +282,7 @@ export class SynvoStore {
       const stem = ext ? name.slice(0, name.length - ext.length - 1) : name;
       for (let i = 1; taken.has(finalName); i++) finalName = ext ? `${stem} (${i}).${name.slice(-ext.length)}` : `${stem} (${i})`;
     }
-    const file = this.#addFile(user, { id: `f_${randomBytes(8).toString('hex')}`, name: finalName, dir, bytes, createdAt: this.#options.now() });
+    const file = this.#addFile(user, { id: `f_${randomBytes(8).toString('hex')}`, name: finalName, dir, bytes, createdAt: this.#options.now(), mimeType });
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       // The file may have been deleted, or the store reset, in the meantime.
@@ -193,16 +303,16 @@ export class SynvoStore {
   #userFor(name: string): UserData {
     let user = this.#users.get(name);
     if (!user) {
-      user = { files: new Map(), profile: new Map(), events: [], version: 0 };
+      user = { files: new Map(), profile: new Map(), events: [], dirs: new Set(), version: 0 };
       this.#users.set(name, user);
     }
     return user;
   }
 
-  #addFile(user: UserData, f: { id: string; name: string; dir: string; bytes: Uint8Array; createdAt: number }): StoredFile {
+  #addFile(user: UserData, f: { id: string; name: string; dir: string; bytes: Uint8Array; createdAt: number; mimeType?: string | undefined }): StoredFile {
     const file: StoredFile = {
       id: f.id, name: f.name, dir: f.dir, path: joinPath(f.dir, f.name), size: f.bytes.byteLength,
-      mimeType: supportedTypes[extensionOf(f.name)] ?? 'application/octet-stream', status: 'PENDING',
+      mimeType: f.mimeType ?? supportedTypes[extensionOf(f.name)] ?? 'application/octet-stream', status: 'PENDING',
       createdAt: f.createdAt, seq: ++this.#seq, bytes: f.bytes, text: '', sentences: [],
     };
     user.files.set(file.id, file);

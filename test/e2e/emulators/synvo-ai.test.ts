@@ -49,6 +49,7 @@ describe('Synvo emulator: answers and search', () => {
           content: [{ type: 'text', text: expect.stringContaining('Operating profit margin is operating profit divided by revenue') }],
           cuid: expect.stringMatching(/^msg_/),
           created_at: expect.stringMatching(/Z$/),
+          searched_files: [{ file_id: 'f_default_operating_margin', file_name: 'operating-profit-margin-notes.txt', file_path: '/lectures/operating-profit-margin-notes.txt' }],
         },
         suid: expect.stringMatching(/^sess_/),
         summary: expect.any(String),

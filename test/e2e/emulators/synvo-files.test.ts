@@ -125,11 +125,17 @@ describe('Synvo emulator: files', () => {
     expect(res.body).toEqual({ error, detail: expect.any(String) });
   });
 
-  it('rejects an upload over 20 MiB with 413', async () => {
-    const res = await upload(emu.url, uploadForm('big.txt', new Uint8Array(20 * 1024 * 1024 + 1).fill(97)));
-    expect(res.status).toBe(413);
-    expect(res.body).toEqual({ error: 'File too large', detail: expect.any(String) });
-    expect((await list(emu.url, '?sub_user_name=default')).body.items.some((i: { name: string }) => i.name === 'big.txt')).toBe(false);
+  it('rejects an upload over the size limit (100 MiB unless configured) with 413', async () => {
+    const small = await startSynvoEmulator({ maxUploadBytes: 1024 });
+    try {
+      const res = await upload(small.url, uploadForm('big.txt', new Uint8Array(1025).fill(97)));
+      expect(res.status).toBe(413);
+      expect(res.body).toEqual({ error: 'File too large', detail: expect.stringContaining('1024 bytes') });
+      expect((await list(small.url, '?sub_user_name=default')).body.items.some((i: { name: string }) => i.name === 'big.txt')).toBe(false);
+      expect((await upload(small.url, uploadForm('fits.txt', new Uint8Array(1024).fill(97)))).status).toBe(200);
+    } finally {
+      await small.stop();
+    }
   });
 
   it("answers UNKNOWN for an unknown file id and for another sub-user's file", async () => {
@@ -138,21 +144,26 @@ describe('Synvo emulator: files', () => {
     expect((await get(emu.url, '/file/status/f_default_wellfest?sub_user_name=alex')).body.status).toBe('UNKNOWN');
   });
 
-  it('lists directories and files with a tree, by path and recursion', async () => {
+  it('lists folders and files with a tree keyed by folder path, by path and recursion', async () => {
     const all = await list(emu.url);
     expect(all.status).toBe(200);
     expect(names(all.body.items)).toEqual([
-      'events', 'lectures', 'reports',
-      'wellfest-invitation.txt', 'neural-networks-lecture-notes.md', 'operating-profit-margin-notes.txt', 'ntu-annual-report-2024.txt',
+      'events', 'lectures', 'photos', 'reports',
+      'wellfest-invitation.txt', 'neural-networks-lecture-notes.md', 'operating-profit-margin-notes.txt', 'ntu-campus.png', 'ntu-annual-report-2024.txt',
     ]);
     expect(all.body.items[0]).toEqual({ is_dir: true, name: 'events', path: '/events', file_id: null, size: null, status: null, created_at: null });
     expect(all.body.tree).toEqual({
-      reports: { 'ntu-annual-report-2024.txt': 'f_default_ntu_annual_report' },
-      lectures: { 'neural-networks-lecture-notes.md': 'f_default_neural_networks', 'operating-profit-margin-notes.txt': 'f_default_operating_margin' },
-      events: { 'wellfest-invitation.txt': 'f_default_wellfest' },
+      '/': { events: { file_id: null, is_dir: true }, lectures: { file_id: null, is_dir: true }, photos: { file_id: null, is_dir: true }, reports: { file_id: null, is_dir: true } },
+      '/events': { 'wellfest-invitation.txt': { file_id: 'f_default_wellfest', is_dir: false } },
+      '/lectures': {
+        'neural-networks-lecture-notes.md': { file_id: 'f_default_neural_networks', is_dir: false },
+        'operating-profit-margin-notes.txt': { file_id: 'f_default_operating_margin', is_dir: false },
+      },
+      '/photos': { 'ntu-campus.png': { file_id: 'f_default_campus_photo', is_dir: false } },
+      '/reports': { 'ntu-annual-report-2024.txt': { file_id: 'f_default_ntu_annual_report', is_dir: false } },
     });
     expect(all.body.need_refresh_file).toBe(false);
-    expect(typeof all.body.version).toBe('number');
+    expect(all.body.version).toMatch(/^v\d+$/);
 
     const lectures = await list(emu.url, '?path=/lectures/');
     expect(names(lectures.body.items)).toEqual(['neural-networks-lecture-notes.md', 'operating-profit-margin-notes.txt']);
@@ -160,29 +171,28 @@ describe('Synvo emulator: files', () => {
     await uploadAndWait(emu.url, 'deep.txt', 'deep down', { path: '/lectures/2025/week1' });
     const shallow = await list(emu.url, '?path=/lectures&recursive=false');
     expect(names(shallow.body.items)).toEqual(['2025', 'neural-networks-lecture-notes.md', 'operating-profit-margin-notes.txt']);
+    expect(Object.keys(shallow.body.tree)).toEqual(['/lectures', '/lectures/2025']);
     const deep = await list(emu.url, '?path=/lectures&recursive=true');
     expect(names(deep.body.items)).toEqual(['2025', 'week1', 'deep.txt', 'neural-networks-lecture-notes.md', 'operating-profit-margin-notes.txt']);
-    expect(deep.body.tree['2025']).toEqual({ week1: { 'deep.txt': expect.any(String) } });
-    expect((await list(emu.url, '?path=/nowhere')).body.items).toEqual([]);
+    expect(deep.body.tree['/lectures/2025']).toEqual({ week1: { file_id: null, is_dir: true } });
+    expect(deep.body.tree['/lectures/2025/week1']).toEqual({ 'deep.txt': { file_id: expect.any(String), is_dir: false } });
   });
 
-  it('increments version on every change and flags need_refresh_file while a file is pending', async () => {
-    const slow = await startSynvoEmulator({ processingDelayMs: 60_000 });
-    try {
-      const v0 = (await list(slow.url)).body.version;
-      const up = await upload(slow.url, uploadForm('later.txt', 'soon'));
-      expect((await get(slow.url, `/file/status/${up.body.file_id}`)).body.status).toBe('PENDING');
-      const pending = await list(slow.url);
-      expect(pending.body.version).toBeGreaterThan(v0);
-      expect(pending.body.need_refresh_file).toBe(true);
-      expect(pending.body.items).toContainEqual(expect.objectContaining({ name: 'later.txt', status: 'PENDING' }));
-      await call(slow.url, 'DELETE', `/file/delete/${up.body.file_id}`);
-      const after = await list(slow.url);
-      expect(after.body.version).toBeGreaterThan(pending.body.version);
-      expect(after.body.need_refresh_file).toBe(false);
-    } finally {
-      await slow.stop();
+  it('answers 404 Directory not found for a missing folder, and for / of a sub-user with no files', async () => {
+    for (const query of ['?path=/nowhere', '?sub_user_name=newcomer', '?sub_user_name=newcomer&path=/']) {
+      const res = await list(emu.url, query);
+      expect(res.status, query).toBe(404);
+      expect(res.body).toEqual({ error: 'Directory not found', detail: expect.any(String) });
     }
+  });
+
+  it('says with need_refresh_file whether anything changed since the version a caller passes', async () => {
+    const before = (await list(emu.url)).body.version;
+    expect((await list(emu.url, `?version=${before}`)).body.need_refresh_file).toBe(false);
+    await call(emu.url, 'POST', '/file/create_dir', { body: new URLSearchParams({ path: '/new' }) });
+    const after = await list(emu.url, `?version=${before}`);
+    expect(after.body.need_refresh_file).toBe(true);
+    expect(after.body.version).not.toBe(before);
   });
 
   it('rejects recursive=maybe and a path with .. with 400', async () => {
@@ -216,9 +226,9 @@ describe('Synvo emulator: files', () => {
   it("keeps one sub-user's files out of another's list", async () => {
     await uploadAndWait(emu.url, 'private.txt', 'mine only', { sub_user_name: 'sam' });
     expect(names((await list(emu.url, '?sub_user_name=sam')).body.items)).toEqual(['private.txt']);
-    for (const other of ['default', 'alex', 'newcomer']) {
+    for (const other of ['default', 'alex']) {
       expect(names((await list(emu.url, `?sub_user_name=${other}`)).body.items)).not.toContain('private.txt');
     }
-    expect((await list(emu.url, '?sub_user_name=newcomer')).body).toEqual({ items: [], tree: {}, version: 0, need_refresh_file: false });
+    expect((await list(emu.url, '?sub_user_name=newcomer')).status).toBe(404);
   });
 });
