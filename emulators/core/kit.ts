@@ -21,7 +21,7 @@ export interface RouteTools {
 export interface RouteDefinition {
   /** Route id used by faults and counters. */
   id: string;
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Hono paths; a trailing slash is ignored (strict: false). */
   paths: string[];
   /** The user the call is for, for the counters (`default` when absent). */

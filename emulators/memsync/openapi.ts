@@ -50,6 +50,10 @@ function bioOperation(operationId: string, summary: string) {
 }
 
 const validationError = { description: 'The body does not match the request schema.', content: json(ref('ValidationError')) };
+const userIdQuery = { name: 'user_id', in: 'query', required: false, schema: { type: 'string', default: 'default' } };
+const memoryIdParam = { name: 'memory_id', in: 'path', required: true, schema: { type: 'string' } };
+const memoryNotFound = { description: 'No such memory for this account (also another account\'s).', content: json(ref('MemoryNotFound')) };
+const badRequest = { description: 'Invalid parameters.', content: json(ref('BadRequest')) };
 
 /** A fresh document per emulator (its `servers` entry is set to the emulator's own URL once it listens). */
 export function memSyncOpenApi(): Record<string, unknown> {
@@ -66,9 +70,105 @@ export function memSyncOpenApi(): Record<string, unknown> {
     security: [{ ApiKey: [] }],
     tags: [{ name: 'profile' }, { name: 'memories' }],
     paths: {
-      '/v1/profile/bio': { get: bioOperation('getBio', 'The user’s generated biography') },
+      '/v1/profile/bio': {
+        get: bioOperation('getBio', 'The user’s generated biography (or the manual one while it holds)'),
+        patch: {
+          operationId: 'updateBio',
+          summary: 'Writes the biography by hand (bio) or regenerates it (regenerate: true, same cooldown as refresh)',
+          tags: ['profile'],
+          requestBody: { required: true, content: json(ref('UpdateBioRequest')) },
+          responses: {
+            '200': { description: 'The biography now.', headers: rateHeaders, content: json(ref('UpdatedBio')) },
+            '400': { description: 'BIO_TOO_LONG (over 500 words), INVALID_FORMAT, INVALID_STYLE or VALIDATION_ERROR.', content: json(ref('BioUpdateBadRequest')) },
+            '404': { description: 'Regenerate: not enough memories for a bio yet.', content: json(ref('BioNotFound')) },
+            ...commonErrors,
+          },
+        },
+      },
       '/profile/bio': { get: bioOperation('getBioUnversioned', 'The user’s generated biography (unversioned path of the original docs)') },
+      '/v1/profile': {
+        get: {
+          operationId: 'getProfile',
+          summary: 'The account’s profile: bio summary, category profiles, insights, traits and statistics',
+          tags: ['profile'],
+          parameters: [
+            { name: 'include', in: 'query', required: false, description: 'Comma-separated of bio, categories, insights, stats, traits.', schema: { type: 'string', default: 'bio,categories,stats' } },
+            { name: 'category', in: 'query', required: false, description: 'Only this category’s profile.', schema: ref('MemoryCategory') },
+            { name: 'refresh', in: 'query', required: false, description: 'Regenerate a stale bio for the summary.', schema: { type: 'boolean', default: false } },
+            userIdQuery,
+          ],
+          responses: {
+            '200': { description: 'The profile; only the sections asked for.', headers: rateHeaders, content: json(ref('Profile')) },
+            '400': badRequest,
+            '404': { description: 'A new account: no memories yet.', content: json(ref('ProfileNotFound')) },
+            ...commonErrors,
+          },
+        },
+      },
+      '/v1/memories/{memory_id}': {
+        patch: {
+          operationId: 'updateMemory',
+          summary: 'Changes a memory’s content, category, type, importance or metadata',
+          tags: ['memories'],
+          parameters: [memoryIdParam],
+          requestBody: { required: true, content: json(ref('UpdateMemoryRequest')) },
+          responses: {
+            '200': { description: 'The updated memory.', headers: rateHeaders, content: json(ref('UpdatedMemory')) },
+            '400': badRequest,
+            '404': memoryNotFound,
+            ...commonErrors,
+          },
+        },
+        delete: {
+          operationId: 'deleteMemory',
+          summary: 'Deletes a memory for good',
+          tags: ['memories'],
+          parameters: [
+            memoryIdParam,
+            { name: 'cascade', in: 'query', required: false, schema: { type: 'boolean', default: false } },
+            { name: 'backup', in: 'query', required: false, schema: { type: 'boolean', default: true } },
+            userIdQuery,
+          ],
+          responses: {
+            '200': { description: 'Deleted.', headers: rateHeaders, content: json(ref('DeletedMemory')) },
+            '400': validationError,
+            '404': memoryNotFound,
+            ...commonErrors,
+          },
+        },
+      },
+      '/v1/memories/batch-delete': {
+        post: {
+          operationId: 'batchDeleteMemories',
+          summary: 'Deletes several memories at once (at most 100 ids a call)',
+          tags: ['memories'],
+          requestBody: { required: true, content: json(ref('BatchDeleteRequest')) },
+          responses: {
+            '200': { description: 'Which ids were deleted and which this account does not have.', headers: rateHeaders, content: json(ref('BatchDeleteResponse')) },
+            '400': validationError,
+            ...commonErrors,
+          },
+        },
+      },
       '/v1/memories': {
+        get: {
+          operationId: 'listMemories',
+          summary: 'The account’s memories, newest first, a page at a time',
+          tags: ['memories'],
+          parameters: [
+            { name: 'page', in: 'query', required: false, schema: { type: 'integer', minimum: 1, default: 1 } },
+            { name: 'page_size', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+            { name: 'category', in: 'query', required: false, schema: ref('MemoryCategory') },
+            { name: 'agent_id', in: 'query', required: false, schema: { type: 'string' } },
+            { name: 'thread_id', in: 'query', required: false, schema: { type: 'string' } },
+            userIdQuery,
+          ],
+          responses: {
+            '200': { description: 'One page of memories.', headers: rateHeaders, content: json(ref('MemoryPage')) },
+            '400': badRequest,
+            ...commonErrors,
+          },
+        },
         post: {
           operationId: 'storeMemories',
           summary: 'Extract and store memories from a conversation',
@@ -120,7 +220,221 @@ export function memSyncOpenApi(): Record<string, unknown> {
             key_themes: { type: 'array', items: { type: 'string' } },
             generated_at: dateTime,
             expires_at: dateTime,
+            is_manual: { type: 'boolean', description: 'Present (true) on a biography written by hand.' },
           },
+          additionalProperties: false,
+        },
+        UpdateBioRequest: {
+          type: 'object',
+          properties: {
+            bio: { type: 'string', description: 'Manual text, at most 500 words.' },
+            format: ref('BioFormat'),
+            style: ref('BioStyle'),
+            regenerate: { type: 'boolean', default: false },
+            manual_override: { type: 'boolean', default: false, description: 'Keep the manual text even when significant new memories arrive.' },
+            include_categories: { type: 'array', items: { type: 'string' } },
+            exclude_categories: { type: 'array', items: { type: 'string' } },
+            user_id: userIdProperty,
+          },
+        },
+        UpdatedBio: {
+          type: 'object',
+          required: ['bio', 'format', 'style', 'word_count', 'character_count', 'is_manual', 'updated_at'],
+          properties: {
+            bio: { type: 'string' },
+            format: ref('BioFormat'),
+            style: ref('BioStyle'),
+            word_count: { type: 'integer', minimum: 0 },
+            character_count: { type: 'integer', minimum: 0 },
+            is_manual: { type: 'boolean' },
+            updated_at: dateTime,
+          },
+          additionalProperties: false,
+        },
+        BioUpdateBadRequest: {
+          type: 'object',
+          required: ['error', 'code'],
+          properties: {
+            error: { type: 'string' },
+            code: { type: 'string', enum: ['BIO_TOO_LONG', 'INVALID_FORMAT', 'INVALID_STYLE', 'VALIDATION_ERROR'] },
+            max_length: { type: 'integer' },
+            current_length: { type: 'integer' },
+            valid_formats: { type: 'array', items: { type: 'string' } },
+            valid_styles: { type: 'array', items: { type: 'string' } },
+            details: { type: 'array', items: ref('FieldError') },
+          },
+          additionalProperties: false,
+        },
+        BadRequest: {
+          type: 'object',
+          required: ['error', 'code'],
+          properties: {
+            error: { type: 'string' },
+            code: { type: 'string', enum: ['INVALID_CATEGORY', 'VALIDATION_ERROR'] },
+            valid_categories: { type: 'array', items: { type: 'string' } },
+            details: { type: 'array', items: ref('FieldError') },
+          },
+          additionalProperties: false,
+        },
+        MemoryNotFound: {
+          type: 'object',
+          required: ['error', 'code', 'memory_id'],
+          properties: { error: { type: 'string' }, code: { type: 'string', enum: ['MEMORY_NOT_FOUND'] }, memory_id: { type: 'string' } },
+          additionalProperties: false,
+        },
+        ProfileNotFound: {
+          type: 'object',
+          required: ['error', 'code'],
+          properties: { error: { type: 'string' }, code: { type: 'string', enum: ['PROFILE_NOT_FOUND'] }, suggestion: { type: 'string' } },
+          additionalProperties: false,
+        },
+        Profile: {
+          type: 'object',
+          required: ['user_id', 'last_updated'],
+          properties: {
+            user_id: { type: 'string' },
+            bio: {
+              type: 'object',
+              nullable: true,
+              required: ['summary', 'generated_at', 'confidence', 'word_count'],
+              properties: { summary: { type: 'string' }, generated_at: dateTime, confidence: { type: 'number' }, word_count: { type: 'integer' } },
+            },
+            categories: {
+              type: 'object',
+              description: 'Category to its profile; the fields differ by category, memory_count and last_updated always present.',
+              additionalProperties: {
+                type: 'object',
+                required: ['memory_count', 'last_updated'],
+                properties: { memory_count: { type: 'integer' }, last_updated: dateTime },
+                additionalProperties: true,
+              },
+            },
+            insights: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['insight_id', 'title', 'description', 'category', 'confidence', 'generated_at', 'memory_count'],
+                properties: {
+                  insight_id: { type: 'string' },
+                  title: { type: 'string' },
+                  description: { type: 'string' },
+                  category: ref('MemoryCategory'),
+                  confidence: { type: 'number' },
+                  generated_at: dateTime,
+                  memory_count: { type: 'integer' },
+                },
+              },
+            },
+            traits: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['trait', 'strength', 'evidence_count', 'category'],
+                properties: { trait: { type: 'string' }, strength: { type: 'number' }, evidence_count: { type: 'integer' }, category: ref('MemoryCategory') },
+              },
+            },
+            stats: {
+              type: 'object',
+              required: ['total_memories', 'by_category', 'by_type', 'date_range', 'avg_importance', 'top_participants', 'top_locations'],
+              properties: {
+                total_memories: { type: 'integer' },
+                by_category: { type: 'object', additionalProperties: { type: 'integer' } },
+                by_type: { type: 'object', additionalProperties: { type: 'integer' } },
+                date_range: { type: 'object', properties: { first_memory: dateTime, last_memory: dateTime } },
+                avg_importance: { type: 'number' },
+                top_participants: { type: 'array', items: { type: 'string' } },
+                top_locations: { type: 'array', items: { type: 'string' } },
+              },
+            },
+            last_updated: dateTime,
+          },
+        },
+        ListedMemory: {
+          type: 'object',
+          required: ['id', 'memory', 'categories', 'type', 'source', 'created_at', 'updated_at', 'agent_id', 'thread_id'],
+          properties: {
+            id: { type: 'string' },
+            memory: { type: 'string' },
+            categories: { type: 'array', items: ref('MemoryCategory') },
+            type: ref('MemoryType'),
+            source: nullableString,
+            created_at: dateTime,
+            updated_at: { ...dateTime, nullable: true },
+            agent_id: nullableString,
+            thread_id: nullableString,
+          },
+          additionalProperties: false,
+        },
+        MemoryPage: {
+          type: 'object',
+          required: ['data', 'pagination'],
+          properties: {
+            data: { type: 'array', items: ref('ListedMemory') },
+            pagination: {
+              type: 'object',
+              required: ['page', 'page_size', 'total', 'total_pages'],
+              properties: { page: { type: 'integer' }, page_size: { type: 'integer' }, total: { type: 'integer' }, total_pages: { type: 'integer' } },
+              additionalProperties: false,
+            },
+          },
+          additionalProperties: false,
+        },
+        UpdateMemoryRequest: {
+          type: 'object',
+          properties: {
+            content: { type: 'string', minLength: 1 },
+            category: ref('MemoryCategory'),
+            memory_type: ref('MemoryType'),
+            importance: { type: 'number', minimum: 0, maximum: 1 },
+            metadata: { type: 'object', additionalProperties: true },
+            user_id: userIdProperty,
+          },
+        },
+        UpdatedMemory: {
+          type: 'object',
+          required: ['memory_id', 'content', 'category', 'memory_type', 'importance', 'metadata', 'created_at', 'updated_at'],
+          properties: {
+            memory_id: { type: 'string' },
+            content: { type: 'string' },
+            category: ref('MemoryCategory'),
+            memory_type: ref('MemoryType'),
+            importance: { type: 'number' },
+            metadata: { type: 'object', additionalProperties: true },
+            created_at: dateTime,
+            updated_at: dateTime,
+          },
+          additionalProperties: false,
+        },
+        DeletedMemory: {
+          type: 'object',
+          required: ['success', 'memory_id', 'deleted_at', 'cascade_deletions', 'backup_id'],
+          properties: {
+            success: { type: 'boolean' },
+            memory_id: { type: 'string' },
+            deleted_at: dateTime,
+            cascade_deletions: {
+              type: 'object',
+              required: ['profile_updates', 'derived_insights', 'embeddings'],
+              properties: { profile_updates: { type: 'integer' }, derived_insights: { type: 'integer' }, embeddings: { type: 'integer' } },
+            },
+            backup_id: nullableString,
+          },
+          additionalProperties: false,
+        },
+        BatchDeleteRequest: {
+          type: 'object',
+          required: ['memory_ids'],
+          properties: {
+            memory_ids: { type: 'array', minItems: 1, maxItems: 100, items: { type: 'string' } },
+            cascade: { type: 'boolean' },
+            backup: { type: 'boolean' },
+            user_id: userIdProperty,
+          },
+        },
+        BatchDeleteResponse: {
+          type: 'object',
+          required: ['success', 'deleted', 'not_found'],
+          properties: { success: { type: 'boolean' }, deleted: { type: 'array', items: { type: 'string' } }, not_found: { type: 'array', items: { type: 'string' } } },
           additionalProperties: false,
         },
         NoMemoriesFound: {

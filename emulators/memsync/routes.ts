@@ -14,6 +14,7 @@ import {
   type BioStyle,
 } from './bio.js';
 import { MEMORY_CATEGORIES, extractMemories } from './extract.js';
+import { activeManualBio, manualBioBody, memoryManagementRoutes } from './manage.js';
 import { searchMemories } from './search.js';
 import type { MemoryStore, StoredMemory } from './store.js';
 import { isoTime } from './text.js';
@@ -65,6 +66,14 @@ async function jsonBody(c: EmulatorContext): Promise<Record<string, unknown> | u
   }
 }
 
+/** The account a request is about: `user_id` of the query, else of a JSON body; `default` when absent. */
+async function requestAccount(c: EmulatorContext): Promise<string> {
+  const fromQuery = c.req.query('user_id');
+  if (fromQuery) return fromQuery;
+  if (c.req.method === 'GET' || c.req.method === 'DELETE') return DEFAULT_USER;
+  return bodyUser(c);
+}
+
 /** The POST body's `user_id` (for the counters), `default` when absent or unreadable. */
 async function bodyUser(c: EmulatorContext): Promise<string> {
   const userId = (await jsonBody(c))?.user_id;
@@ -94,7 +103,7 @@ function memoryBody(m: StoredMemory) {
   return { id: m.id, memory: m.memory, categories: [...m.categories], type: m.type, created_at: isoTime(m.createdAt) };
 }
 
-/** The three MemSync routes over one store. */
+/** The MemSync routes over one store. */
 export function memSyncRoutes(deps: MemSyncRouteDeps): RouteDefinition[] {
   const { store, now } = deps;
 
@@ -159,6 +168,10 @@ export function memSyncRoutes(deps: MemSyncRouteDeps): RouteDefinition[] {
           404,
         );
 
+      // A manual bio is served while it holds; a refresh replaces it with a generated one.
+      const manual = activeManualBio(store, userId);
+      if (manual && refreshParam !== 'true') return c.json(manualBioBody(manual));
+
       let snapshot: BioSnapshot | null;
       if (refreshParam === 'true') {
         const state = store.user(userId);
@@ -171,6 +184,7 @@ export function memSyncRoutes(deps: MemSyncRouteDeps): RouteDefinition[] {
         const eligibility = assess(memories, new Set());
         if (!eligibility.ok) return notFound(eligibility.suggestion);
         state.lastRefreshAt = now();
+        state.manualBio = null;
         snapshot = await generate(userId);
       } else {
         snapshot = await currentBio(userId);
@@ -240,7 +254,9 @@ export function memSyncRoutes(deps: MemSyncRouteDeps): RouteDefinition[] {
       let userBio: string | null = null;
       if (body.include_bio) {
         const cached = store.user(userId).bio;
-        if (cached && now() < cached.expiresAt) userBio = renderBio(cached, 'full', 'narrative', new Set())?.bio ?? null;
+        const manual = activeManualBio(store, userId);
+        if (manual) userBio = manual.text;
+        else if (cached && now() < cached.expiresAt) userBio = renderBio(cached, 'full', 'narrative', new Set())?.bio ?? null;
       }
       return c.json({
         user_bio: userBio,
@@ -261,5 +277,5 @@ export function memSyncRoutes(deps: MemSyncRouteDeps): RouteDefinition[] {
     },
   };
 
-  return [bio, memories, memoriesSearch];
+  return [bio, memories, memoriesSearch, ...memoryManagementRoutes({ store, now, generate, currentBio, account: requestAccount })];
 }

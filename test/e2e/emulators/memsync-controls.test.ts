@@ -139,9 +139,11 @@ describe('MemSync emulator: auth, rate limits, faults, counters and reset', () =
     });
 
     it("rejects a fault on a route MemSync does not have, or a stream fault on bio, naming the route", async () => {
-      const synvoRoute = await addFault(emu.url, { route: 'profile', kind: 'status', status: 500 });
+      const synvoRoute = await addFault(emu.url, { route: 'fileList', kind: 'status', status: 500 });
       expect(synvoRoute.status).toBe(400);
-      expect(synvoRoute.body.detail).toBe("route: unknown route 'profile'; expected one of bio, memories, memoriesSearch or *");
+      expect(synvoRoute.body.detail).toBe(
+        "route: unknown route 'fileList'; expected one of bio, memories, memoriesSearch, profile, memoriesList, memoryUpdate, memoryDelete, memoriesBatchDelete, bioUpdate or *",
+      );
       expect((await addFault(emu.url, { route: 'bio', kind: 'cutStream', afterTokens: 1 })).status).toBe(400);
       expect((await getBio(emu.url, { user_id: 'alex' })).status).toBe(200);
     });

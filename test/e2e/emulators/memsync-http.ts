@@ -13,7 +13,7 @@ export interface HttpResult {
 
 export async function call(
   base: string,
-  method: 'GET' | 'POST' | 'DELETE',
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
   path: string,
   options: { json?: unknown; raw?: string; key?: string | null; headers?: Record<string, string> } = {},
 ): Promise<HttpResult> {

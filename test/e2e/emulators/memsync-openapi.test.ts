@@ -58,7 +58,7 @@ describe('MemSync emulator: /openapi.json', () => {
   beforeEach(() => emu.controls.reset());
 
   /** Checks a real answer against the schema the document gives for its path, method and status. */
-  function expectDocumented(path: string, method: 'get' | 'post', res: HttpResult) {
+  function expectDocumented(path: string, method: 'get' | 'post' | 'patch' | 'delete', res: HttpResult) {
     const response = doc.paths[path][method].responses[String(res.status)];
     expect(response, `${method} ${path} ${res.status} is documented`).toBeDefined();
     expect(violations(res.body, response.content['application/json'].schema, doc)).toEqual([]);
@@ -70,12 +70,18 @@ describe('MemSync emulator: /openapi.json', () => {
       Object.entries(item as Schema).map(([method, op]) => ({ path, method, id: (op as Schema).operationId })),
     );
     expect(operations.map((o) => `${o.method} ${o.path}`).sort()).toEqual([
+      'delete /v1/memories/{memory_id}',
       'get /profile/bio',
+      'get /v1/memories',
+      'get /v1/profile',
       'get /v1/profile/bio',
+      'patch /v1/memories/{memory_id}',
+      'patch /v1/profile/bio',
       'post /v1/memories',
+      'post /v1/memories/batch-delete',
       'post /v1/memories/search',
     ]);
-    expect(new Set(operations.map((o) => o.id)).size).toBe(4);
+    expect(new Set(operations.map((o) => o.id)).size).toBe(10);
     expect(doc.components.securitySchemes.ApiKey).toEqual({ type: 'apiKey', in: 'header', name: 'X-API-Key' });
     expect(doc.security).toEqual([{ ApiKey: [] }]);
     expect(doc.servers[0].url).toBe(emu.url);
@@ -127,6 +133,41 @@ describe('MemSync emulator: /openapi.json', () => {
     expectDocumented(search, 'post', await call(emu.url, 'POST', search, { json: { query: 'x', limit: 0 } }));
     emu.controls.addFault({ route: 'memoriesSearch', kind: 'rateLimit', retryAfter: 2, times: 1 });
     expectDocumented(search, 'post', await call(emu.url, 'POST', search, { json: { query: 'x' } }));
+  });
+
+  it('describes every profile, list, update, delete and bio-update answer the emulator sends', async () => {
+    for (const include of ['bio,categories,insights,stats,traits', 'categories', 'traits']) {
+      expectDocumented('/v1/profile', 'get', await call(emu.url, 'GET', `/v1/profile?user_id=alex&include=${include}`));
+    }
+    expectDocumented('/v1/profile', 'get', await call(emu.url, 'GET', '/v1/profile?user_id=default&include=bio,insights'));
+    expectDocumented('/v1/profile', 'get', await call(emu.url, 'GET', '/v1/profile?user_id=newcomer'));
+    expectDocumented('/v1/profile', 'get', await call(emu.url, 'GET', '/v1/profile?category=poems'));
+    expectDocumented('/v1/profile', 'get', await call(emu.url, 'GET', '/v1/profile?include=everything'));
+
+    expectDocumented('/v1/memories', 'get', await call(emu.url, 'GET', '/v1/memories?user_id=alex&page=2&page_size=5'));
+    expectDocumented('/v1/memories', 'get', await call(emu.url, 'GET', '/v1/memories?user_id=alex&page_size=500'));
+    expectDocumented('/v1/memories', 'get', await call(emu.url, 'GET', '/v1/memories?user_id=alex&category=poems'));
+
+    const item = '/v1/memories/{memory_id}';
+    expectDocumented(item, 'patch', await call(emu.url, 'PATCH', '/v1/memories/mem_000001', { json: { user_id: 'alex', content: 'User works as a staff engineer.', importance: 0.9, metadata: { tags: ['job'] } } }));
+    expectDocumented(item, 'patch', await call(emu.url, 'PATCH', '/v1/memories/mem_000001', { json: { user_id: 'alex', category: 'poems' } }));
+    expectDocumented(item, 'patch', await call(emu.url, 'PATCH', '/v1/memories/mem_000001', { json: { user_id: 'alex', importance: 3 } }));
+    expectDocumented(item, 'patch', await call(emu.url, 'PATCH', '/v1/memories/mem_999999', { json: { user_id: 'alex', content: 'x' } }));
+    expectDocumented(item, 'delete', await call(emu.url, 'DELETE', '/v1/memories/mem_000002?user_id=alex&cascade=true'));
+    expectDocumented(item, 'delete', await call(emu.url, 'DELETE', '/v1/memories/mem_000002?user_id=alex'));
+    expectDocumented(item, 'delete', await call(emu.url, 'DELETE', '/v1/memories/mem_000003?user_id=alex&backup=maybe'));
+    const batch = '/v1/memories/batch-delete';
+    expectDocumented(batch, 'post', await call(emu.url, 'POST', batch, { json: { user_id: 'alex', memory_ids: ['mem_000003', 'mem_999999'] } }));
+    expectDocumented(batch, 'post', await call(emu.url, 'POST', batch, { json: { user_id: 'alex', memory_ids: [] } }));
+
+    const bio = '/v1/profile/bio';
+    expectDocumented(bio, 'patch', await call(emu.url, 'PATCH', bio, { json: { user_id: 'alex', bio: 'A software engineer in San Francisco.', manual_override: true } }));
+    expectDocumented(bio, 'get', await call(emu.url, 'GET', `${bio}?user_id=alex`));
+    expectDocumented(bio, 'patch', await call(emu.url, 'PATCH', bio, { json: { user_id: 'alex', bio: 'word '.repeat(501) } }));
+    expectDocumented(bio, 'patch', await call(emu.url, 'PATCH', bio, { json: { user_id: 'alex', regenerate: true, format: 'short' } }));
+    expectDocumented(bio, 'patch', await call(emu.url, 'PATCH', bio, { json: { user_id: 'alex', regenerate: true } }));
+    expectDocumented(bio, 'patch', await call(emu.url, 'PATCH', bio, { json: { user_id: 'default', regenerate: true } }));
+    expectDocumented(bio, 'patch', await call(emu.url, 'PATCH', bio, { json: { user_id: 'alex', style: 'poem', bio: 'x' } }));
   });
 
   describe('as a GraphQL Mesh OpenAPI source', () => {

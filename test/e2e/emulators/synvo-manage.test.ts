@@ -265,7 +265,7 @@ describe('Synvo emulator: folders, moves, downloads, thumbnails and web pages', 
     });
 
     it('answers 400 without a url, or with one that is not http(s)', async () => {
-      for (const fields of [{}, { url: 'not a url' }, { url: 'file:///etc/passwd' }, { url: `${siteUrl}/octopus`, build_memory: 'maybe' }]) {
+      for (const fields of [{}, { url: 'not a url' }, { url: 'file:///etc/passwd' }, { url: `${siteUrl}/octopus`, build_memory: 'maybe' }] as Array<Record<string, string>>) {
         expect((await call(emu.url, 'POST', '/webpage/add', { body: form(fields) })).status).toBe(400);
       }
     });
