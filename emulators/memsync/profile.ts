@@ -94,14 +94,15 @@ export function composeProfile(memories: readonly StoredMemory[], o: ProfileOpti
       categories.map((c) => {
         const own = inCategory(c);
         const last = Math.max(...own.map((m) => m.updatedAt ?? m.createdAt));
-        // Private memories are counted, never quoted.
-        const detail = c === 'private'
+        // Private memories are counted, never quoted (also where they carry another category too).
+        const quotable = own.filter((m) => !m.categories.includes('private'));
+        const detail = quotable.length === 0
           ? { title: CATEGORY_TITLES[c], summary: `${own.length} private ${own.length === 1 ? 'memory' : 'memories'}` }
           : {
               title: CATEGORY_TITLES[c],
-              summary: own[own.length - 1]!.memory,
-              highlights: own.slice(-3).reverse().map((m) => m.memory),
-              people: topCounts(own.flatMap((m) => participants(m.memory)), 5),
+              summary: quotable[quotable.length - 1]!.memory,
+              highlights: quotable.slice(-3).reverse().map((m) => m.memory),
+              people: topCounts(quotable.flatMap((m) => participants(m.memory)), 5),
             };
         return [c, { ...detail, memory_count: own.length, last_updated: isoTime(last) }];
       }),
