@@ -42,6 +42,8 @@ function describe(error: UpstreamErrorShape): { code: string; message: string } 
       return { code: error.code, message: `${who}: the input is too long for the model's context` };
     case 'BAD_USER_INPUT':
       return { code: error.code, message: `${who} rejected an argument as invalid` };
+    case 'CONFLICT':
+      return { code: error.code, message: `${who}: the target already exists or is busy` };
     case 'NOT_FOUND':
       // A 404 the schema did not turn into a typed state.
       return { code: 'UPSTREAM_REJECTED', message: `${who}: not found` };

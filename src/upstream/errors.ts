@@ -257,6 +257,7 @@ export function transportCodeOf(error: unknown): string | undefined {
 function codeForStatus(status: number, upstreamCode: string | undefined): UpstreamErrorCode {
   if (upstreamCode === 'CONTEXT_TOO_LONG') return 'CONTEXT_TOO_LONG';
   if (status === 404) return 'NOT_FOUND';
+  if (status === 409) return 'CONFLICT';
   if (status === 429) return 'RATE_LIMITED';
   if (status === 408) return 'UPSTREAM_TIMEOUT';
   if (status >= 500) return 'UPSTREAM_UNAVAILABLE';

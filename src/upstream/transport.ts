@@ -79,7 +79,7 @@ export type QueryValue = string | number | boolean | undefined | null;
 export interface UpstreamRequest {
   /** The client method / route, for errors and `onCall`, e.g. `profile`. */
   endpoint: string;
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Path below the base URL, already encoded, e.g. `/file/status/abc`. */
   path: string;
   query?: Record<string, QueryValue>;

@@ -3,13 +3,13 @@
  * error type. Nothing here knows GraphQL (see ../shared/STYLE.md).
  */
 
-import type { BioFormat, BioStyle } from './vocabulary.js';
+import type { BioFormat, BioStyle, MemoryCategoryName } from './vocabulary.js';
 
 export type ServiceName = 'synvo' | 'memsync';
 
 /**
  * Stable error codes. The first group matches the GraphQL error codes of api-design.md one to
- * one; `NOT_FOUND` is an expected 404 that the schema turns into a typed state
+ * one (`CONFLICT` is a 409: the target exists or is busy); `NOT_FOUND` is an expected 404 that the schema turns into a typed state
  * (e.g. BIO_NOT_FOUND -> BiographyNotReady); `ABORTED` is a call the caller cancelled.
  */
 export type UpstreamErrorCode =
@@ -20,6 +20,7 @@ export type UpstreamErrorCode =
   | 'RATE_LIMITED'
   | 'CONTEXT_TOO_LONG'
   | 'BAD_USER_INPUT'
+  | 'CONFLICT'
   | 'NOT_FOUND'
   | 'ABORTED';
 
@@ -85,8 +86,18 @@ export interface EventsQuery {
   until?: Date;
 }
 
+/** A file an answer drew on (`searched_files`, or a `file` content part of the answer). */
+export interface AnswerSource {
+  fileId: string;
+  /** Empty when the upstream named only the id. */
+  name: string;
+  path: string;
+}
+
 export interface SynvoAnswer {
   text: string;
+  /** The files the answer drew on, each once, in the upstream's order. */
+  sources: AnswerSource[];
   role: string;
   /** Upstream `response.cuid`. */
   messageId: string;
@@ -95,6 +106,25 @@ export interface SynvoAnswer {
   summary: string | null;
   createdAt: Date;
   timestamp: Date;
+}
+
+/** One earlier turn of a conversation, sent before the question. */
+export interface ConversationTurn {
+  role: 'user' | 'assistant' | 'system';
+  content: string;
+}
+
+/** A question with its conversation: what `/ai/query` takes beyond the text. */
+export interface AskInput {
+  question: string;
+  /** Earlier turns, oldest first. */
+  history?: readonly ConversationTurn[];
+  /** The `messageId` of the answer this question follows (Synvo's `parent_cuid`). */
+  parentId?: string;
+  /** Answer only from these files (`file` content parts). */
+  fileIds?: readonly string[];
+  /** Always search the files before answering. */
+  forceSearch?: boolean;
 }
 
 export type AnswerStreamEvent =
@@ -142,24 +172,81 @@ export interface UploadResult {
   timestamp: Date;
 }
 
+export interface FileListQuery {
+  /** @default '/' */
+  path?: string;
+  /** @default true */
+  recursive?: boolean;
+}
+
+export interface MoveResult {
+  message: string;
+  /** `[from, to]` of the item moved, then of each file a folder took along. */
+  moves: Array<[string, string]>;
+}
+
+export interface DownloadLink {
+  url: string;
+  name: string;
+  mimeType: string;
+  fileId: string;
+  /** When the signed URL stops working, read from the URL (`expires`, `Expires`, `X-Amz-Date`+`X-Amz-Expires`); null when it does not say. */
+  expiresAt: Date | null;
+}
+
+export interface Thumbnail {
+  /** `image/png` or `image/jpeg`. */
+  mimeType: string;
+  bytes: Uint8Array;
+}
+
+export interface WebpageInput {
+  url: string;
+  /** @default '/web' (Synvo's) */
+  path?: string;
+  name?: string;
+}
+
+export interface WebpageResult {
+  fileId: string;
+  filename: string;
+  path: string;
+  timestamp: Date;
+}
+
 export interface SynvoClient {
   readonly service: 'synvo';
   /** `null` when the upstream answers 404 (a user with no data yet). */
   getProfile(user: string, opts?: CallOptions): Promise<SynvoProfile | null>;
   /** `[]` when the upstream answers 404 (a user with no data yet). Chronological order. */
   getEvents(user: string, query?: EventsQuery, opts?: CallOptions): Promise<SynvoEvent[]>;
-  ask(user: string, question: string, opts?: CallOptions): Promise<SynvoAnswer>;
+  /** A question alone, or with its conversation (history, parent answer, files, forced search). */
+  ask(user: string, question: string | AskInput, opts?: CallOptions): Promise<SynvoAnswer>;
   /**
    * Tokens as they come, then exactly one `done`. Errors (cut stream, idle stall, `error` event)
    * are thrown as UpstreamError. Breaking out of the loop closes the upstream connection.
    */
-  askStream(user: string, question: string, opts?: CallOptions): AsyncIterable<AnswerStreamEvent>;
+  askStream(user: string, question: string | AskInput, opts?: CallOptions): AsyncIterable<AnswerStreamEvent>;
   searchFiles(user: string, query: string, opts?: CallOptions): Promise<SynvoFileHit[]>;
   uploadFile(user: string, file: UploadInput, path?: string, opts?: CallOptions): Promise<UploadResult>;
   getFileStatus(user: string, fileId: string, opts?: CallOptions): Promise<FileStatusResult>;
-  listFiles(user: string, query?: { path?: string; recursive?: boolean }, opts?: CallOptions): Promise<SynvoFileEntry[]>;
+  /**
+   * Folders and files under `path`. `[]` for `/` of a user with no files yet (Synvo's 404 there);
+   * throws NOT_FOUND for another folder that does not exist.
+   */
+  listFiles(user: string, query?: FileListQuery, opts?: CallOptions): Promise<SynvoFileEntry[]>;
   /** Throws NOT_FOUND for an unknown id. */
   deleteFile(user: string, fileId: string, opts?: CallOptions): Promise<void>;
+  /** Makes a folder (and its parents); fine when it exists. CONFLICT when a file holds the path. */
+  createFolder(user: string, path: string, opts?: CallOptions): Promise<{ message: string }>;
+  /** Moves or renames a file or folder to the full path `to`. NOT_FOUND: no `from`; CONFLICT: `to` exists. */
+  moveFile(user: string, from: string, to: string, opts?: CallOptions): Promise<MoveResult>;
+  /** A signed, short-lived URL of the file. Throws NOT_FOUND for an unknown id. */
+  getDownloadUrl(user: string, fileId: string, opts?: CallOptions): Promise<DownloadLink>;
+  /** The thumbnail image, at most `maxSize` pixels on its longer side; null when Synvo has none (404). */
+  getThumbnail(user: string, fileId: string, maxSize?: number, opts?: CallOptions): Promise<Thumbnail | null>;
+  /** Adds a web page as a source, processed like an upload. BAD_USER_INPUT when Synvo cannot fetch it (422). */
+  addWebpage(user: string, input: WebpageInput, opts?: CallOptions): Promise<WebpageResult>;
   close(): Promise<void>;
 }
 
@@ -186,6 +273,8 @@ export interface Bio {
   keyThemes: string[];
   generatedAt: Date;
   expiresAt: Date;
+  /** True for a biography written by hand (`updateBio` with text). */
+  isManual: boolean;
 }
 
 export interface Memory {
@@ -236,6 +325,116 @@ export interface StoreMemoriesResult {
   memories: Memory[];
 }
 
+export type ProfileSectionName = 'bio' | 'categories' | 'insights' | 'stats' | 'traits';
+
+export interface MemoryProfileQuery {
+  /** @default ['bio', 'categories', 'stats'] (MemSync's) */
+  include?: readonly ProfileSectionName[];
+  category?: MemoryCategoryName;
+  refresh?: boolean;
+}
+
+export interface ProfileInsight {
+  id: string;
+  title: string;
+  description: string;
+  category: string | null;
+  confidence: number | null;
+  generatedAt: Date | null;
+  memoryCount: number | null;
+}
+
+export interface ProfileTrait {
+  trait: string;
+  strength: number | null;
+  evidenceCount: number | null;
+  category: string | null;
+}
+
+export interface MemoryProfile {
+  userId: string | null;
+  bio: { summary: string; generatedAt: Date | null; confidence: number | null; wordCount: number | null } | null;
+  /** Category -> its profile, open key/value data (fields differ by category), with `memory_count`/`last_updated` read out. */
+  categories: Array<{ category: string; memoryCount: number | null; lastUpdated: Date | null; data: Record<string, unknown> }>;
+  insights: ProfileInsight[];
+  traits: ProfileTrait[];
+  stats: {
+    totalMemories: number | null;
+    byCategory: Record<string, number>;
+    byType: Record<string, number>;
+    firstMemoryAt: Date | null;
+    lastMemoryAt: Date | null;
+    averageImportance: number | null;
+    topParticipants: string[];
+    topLocations: string[];
+  } | null;
+  lastUpdated: Date | null;
+}
+
+export interface MemoryListQuery {
+  /** @default 1 */
+  page?: number;
+  /** 1 to 100. @default 20 */
+  pageSize?: number;
+  category?: string;
+  agentId?: string;
+  threadId?: string;
+}
+
+export interface MemoryPage {
+  items: Memory[];
+  page: number;
+  pageSize: number;
+  total: number;
+  totalPages: number;
+}
+
+export interface MemoryUpdate {
+  content?: string;
+  category?: string;
+  memoryType?: 'semantic' | 'episodic';
+  importance?: number;
+  metadata?: Record<string, unknown>;
+}
+
+export interface UpdatedMemory {
+  id: string;
+  text: string;
+  category: string | null;
+  type: string | null;
+  importance: number | null;
+  metadata: Record<string, unknown>;
+  createdAt: Date | null;
+  updatedAt: Date | null;
+}
+
+export interface DeletedMemoriesResult {
+  deleted: string[];
+  notFound: string[];
+}
+
+export interface BioUpdateInput {
+  /** Manual text (at most 500 words); or `regenerate`. */
+  text?: string;
+  regenerate?: boolean;
+  format?: BioFormat;
+  style?: BioStyle;
+  /** Keep the manual text even when memories change. */
+  manualOverride?: boolean;
+  includeCategories?: readonly string[];
+  excludeCategories?: readonly string[];
+}
+
+export interface UpdatedBio {
+  text: string;
+  format: string;
+  style: string;
+  wordCount: number;
+  characterCount: number;
+  isManual: boolean;
+  updatedAt: Date;
+}
+
 export interface MemSyncClient {
   readonly service: 'memsync';
   /**
@@ -246,6 +445,16 @@ export interface MemSyncClient {
   storeMemories(user: string, input: StoreMemoriesInput, opts?: CallOptions): Promise<StoreMemoriesResult>;
   /** `memories: []` when the upstream answers 404 NO_MEMORIES_FOUND. */
   searchMemories(user: string, query: MemorySearchQuery, opts?: CallOptions): Promise<MemorySearchResult>;
+  /** `GET /profile`; null for an account with no memories yet (404 PROFILE_NOT_FOUND). */
+  getProfile(user: string, query?: MemoryProfileQuery, opts?: CallOptions): Promise<MemoryProfile | null>;
+  /** `GET /memories`, newest first. */
+  listMemories(user: string, query?: MemoryListQuery, opts?: CallOptions): Promise<MemoryPage>;
+  /** Throws NOT_FOUND for an unknown id (or another account's); BAD_USER_INPUT for a change MemSync refuses. */
+  updateMemory(user: string, id: string, update: MemoryUpdate, opts?: CallOptions): Promise<UpdatedMemory>;
+  /** `POST /memories/batch-delete`, 100 ids a call: which were deleted, which the account does not have. */
+  deleteMemories(user: string, ids: readonly string[], opts?: CallOptions): Promise<DeletedMemoriesResult>;
+  /** `PATCH /profile/bio`: BAD_USER_INPUT (BIO_TOO_LONG, with details.maxLength) for a text over the limit. */
+  updateBio(user: string, input: BioUpdateInput, opts?: CallOptions): Promise<UpdatedBio>;
   close(): Promise<void>;
 }
 

@@ -8,15 +8,33 @@ import { createUpstreamTransport, type UpstreamRequest } from '../transport.js';
 import type {
   Bio,
   BioQuery,
+  DeletedMemoriesResult,
   MemSyncClient,
+  MemoryPage,
+  MemoryProfile,
   MemorySearchResult,
   StoreMemoriesResult,
+  UpdatedBio,
+  UpdatedMemory,
   UpstreamClientConfig,
 } from '../types.js';
-import { BIO_FORMATS, BIO_STYLES, MESSAGE_ROLES, USER_NAME, isValidUserName } from '../vocabulary.js';
-import { readBio, readMemorySearch, readStoredMemories } from './schemas.js';
+import { BIO_FORMATS, BIO_STYLES, MEMORY_CATEGORY_NAMES, MESSAGE_ROLES, USER_NAME, isValidFileId, isValidUserName, type BioFormat, type BioStyle } from '../vocabulary.js';
+import {
+  readBatchDelete,
+  readBio,
+  readMemoryPage,
+  readMemorySearch,
+  readProfile,
+  readStoredMemories,
+  readUpdatedBio,
+  readUpdatedMemory,
+} from './schemas.js';
 
 const ROLES: readonly string[] = MESSAGE_ROLES;
+const CATEGORIES: readonly string[] = MEMORY_CATEGORY_NAMES;
+const PROFILE_SECTIONS = ['bio', 'categories', 'insights', 'stats', 'traits'];
+/** Ids per `POST /memories/batch-delete` (the emulator's limit; the reference gives none). */
+export const BATCH_DELETE_SIZE = 100;
 
 export function createMemSyncClient(config: UpstreamClientConfig): MemSyncClient {
   const transport = createUpstreamTransport('memsync', config.baseUrl, config.apiKey, config.options);
@@ -24,6 +42,17 @@ export function createMemSyncClient(config: UpstreamClientConfig): MemSyncClient
   const rejectInput = (endpoint: string, message: string): UpstreamError => transport.coerce(new InputRejected(message), endpoint);
   const checkUser = (endpoint: string, user: string) => {
     if (!isValidUserName(user)) throw rejectInput(endpoint, USER_NAME.message);
+  };
+  // A memory id goes into a path, as a file id does: the same rule.
+  const checkMemoryId = (endpoint: string, id: string) => {
+    if (!isValidFileId(id)) throw rejectInput(endpoint, 'memory id must be 1 to 256 characters of A-Z a-z 0-9 . _ ~ : -');
+  };
+  const checkCategory = (endpoint: string, category: string | undefined) => {
+    if (category !== undefined && !CATEGORIES.includes(category)) throw rejectInput(endpoint, `category must be one of ${CATEGORIES.join(', ')}`);
+  };
+  const checkFormatStyle = (endpoint: string, format: BioFormat | undefined, style: BioStyle | undefined) => {
+    if (format !== undefined && !(BIO_FORMATS as readonly string[]).includes(format)) throw rejectInput(endpoint, `format must be one of ${BIO_FORMATS.join(', ')}`);
+    if (style !== undefined && !(BIO_STYLES as readonly string[]).includes(style)) throw rejectInput(endpoint, `style must be one of ${BIO_STYLES.join(', ')}`);
   };
 
   return {
@@ -110,6 +139,144 @@ export function createMemSyncClient(config: UpstreamClientConfig): MemSyncClient
           signal: opts?.signal,
         },
         (res) => (res.status === 404 ? { userBio: null, memories: [] } : readMemorySearch(res.body)),
+      );
+    },
+
+    async getProfile(user, query = {}, opts): Promise<MemoryProfile | null> {
+      checkUser('profile', user);
+      for (const section of query.include ?? []) {
+        if (!PROFILE_SECTIONS.includes(section)) throw rejectInput('profile', `include must list some of ${PROFILE_SECTIONS.join(', ')}`);
+      }
+      checkCategory('profile', query.category);
+      return transport.requestJson(
+        {
+          endpoint: 'profile',
+          method: 'GET',
+          path: '/v1/profile',
+          query: {
+            user_id: user,
+            include: query.include?.length ? query.include.join(',') : undefined,
+            category: query.category,
+            refresh: query.refresh ? 'true' : undefined,
+          },
+          // A refresh may regenerate: replayed only if it never got there.
+          retry: query.refresh ? 'unsent' : 'safe',
+          acceptStatuses: [404],
+          ownNotFound: (body) => body.upstreamCode === 'PROFILE_NOT_FOUND',
+          signal: opts?.signal,
+        },
+        (res) => (res.status === 404 ? null : readProfile(res.body)),
+      );
+    },
+
+    async listMemories(user, query = {}, opts): Promise<MemoryPage> {
+      checkUser('memoriesList', user);
+      const page = query.page ?? 1;
+      const pageSize = query.pageSize ?? 20;
+      if (!Number.isInteger(page) || page < 1) throw rejectInput('memoriesList', 'page must be an integer from 1');
+      if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) throw rejectInput('memoriesList', 'page size must be an integer from 1 to 100');
+      checkCategory('memoriesList', query.category);
+      return transport.requestJson(
+        {
+          endpoint: 'memoriesList',
+          method: 'GET',
+          path: '/v1/memories',
+          query: { user_id: user, page, page_size: pageSize, category: query.category, agent_id: query.agentId, thread_id: query.threadId },
+          retry: 'safe',
+          signal: opts?.signal,
+        },
+        (res) => readMemoryPage(res.body),
+      );
+    },
+
+    async updateMemory(user, id, update, opts): Promise<UpdatedMemory> {
+      checkUser('memoryUpdate', user);
+      checkMemoryId('memoryUpdate', id);
+      checkCategory('memoryUpdate', update?.category);
+      if (update.content !== undefined && (typeof update.content !== 'string' || update.content.trim() === '')) throw rejectInput('memoryUpdate', 'content must not be empty');
+      if (update.importance !== undefined && !(update.importance >= 0 && update.importance <= 1)) throw rejectInput('memoryUpdate', 'importance must be from 0 to 1');
+      if (update.memoryType !== undefined && update.memoryType !== 'semantic' && update.memoryType !== 'episodic') throw rejectInput('memoryUpdate', 'memory type must be semantic or episodic');
+      const json = {
+        user_id: user,
+        content: update.content,
+        category: update.category,
+        memory_type: update.memoryType,
+        importance: update.importance,
+        metadata: update.metadata,
+      };
+      if (Object.entries(json).every(([k, v]) => k === 'user_id' || v === undefined)) throw rejectInput('memoryUpdate', 'nothing to update');
+      return transport.requestJson(
+        {
+          endpoint: 'memoryUpdate',
+          method: 'PATCH',
+          path: `/v1/memories/${encodeURIComponent(id)}`,
+          json,
+          // A write: replayed only when it provably never reached MemSync.
+          retry: 'unsent',
+          ownNotFound: (body) => body.upstreamCode === 'MEMORY_NOT_FOUND',
+          statusCodes: { 400: 'BAD_USER_INPUT' },
+          signal: opts?.signal,
+        },
+        (res) => readUpdatedMemory(res.body),
+      );
+    },
+
+    async deleteMemories(user, ids, opts): Promise<DeletedMemoriesResult> {
+      checkUser('memoriesBatchDelete', user);
+      if (!Array.isArray(ids) || ids.length === 0) throw rejectInput('memoriesBatchDelete', 'ids must not be empty');
+      for (const id of ids) checkMemoryId('memoriesBatchDelete', id);
+      const unique = [...new Set(ids)];
+      const result: DeletedMemoriesResult = { deleted: [], notFound: [] };
+      // One call per 100 ids, in order; a failure stops there (the earlier batches stay deleted).
+      for (let i = 0; i < unique.length; i += BATCH_DELETE_SIZE) {
+        const batch = await transport.requestJson(
+          {
+            endpoint: 'memoriesBatchDelete',
+            method: 'POST',
+            path: '/v1/memories/batch-delete',
+            json: { user_id: user, memory_ids: unique.slice(i, i + BATCH_DELETE_SIZE) },
+            retry: 'unsent',
+            statusCodes: { 400: 'BAD_USER_INPUT' },
+            signal: opts?.signal,
+          },
+          (res) => readBatchDelete(res.body),
+        );
+        result.deleted.push(...batch.deleted);
+        result.notFound.push(...batch.notFound);
+      }
+      return result;
+    },
+
+    async updateBio(user, input, opts): Promise<UpdatedBio> {
+      checkUser('bioUpdate', user);
+      checkFormatStyle('bioUpdate', input?.format, input?.style);
+      const hasText = input.text !== undefined;
+      if (hasText === !!input.regenerate) throw rejectInput('bioUpdate', 'give either a text or regenerate');
+      if (hasText && (typeof input.text !== 'string' || input.text.trim() === '')) throw rejectInput('bioUpdate', 'text must not be empty');
+      for (const list of [input.includeCategories, input.excludeCategories]) for (const c of list ?? []) checkCategory('bioUpdate', c);
+      return transport.requestJson(
+        {
+          endpoint: 'bioUpdate',
+          method: 'PATCH',
+          path: '/v1/profile/bio',
+          json: {
+            user_id: user,
+            bio: input.text,
+            regenerate: input.regenerate || undefined,
+            format: input.format,
+            style: input.style,
+            manual_override: input.manualOverride,
+            include_categories: input.includeCategories?.length ? input.includeCategories : undefined,
+            exclude_categories: input.excludeCategories?.length ? input.excludeCategories : undefined,
+          },
+          // A write (and a regeneration starts the cooldown): never replayed once sent.
+          retry: 'unsent',
+          ownNotFound: (body) => body.upstreamCode === 'BIO_NOT_FOUND',
+          // BIO_TOO_LONG, INVALID_FORMAT: the caller's input; details keep max_length.
+          statusCodes: { 400: 'BAD_USER_INPUT' },
+          signal: opts?.signal,
+        },
+        (res) => readUpdatedBio(res.body),
       );
     },
 

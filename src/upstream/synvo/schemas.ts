@@ -6,7 +6,10 @@
 import { z } from 'zod';
 import { nullableUtcDate, parseResponse, typeName, utcDate } from '../response-schema.js';
 import type {
+  AnswerSource,
+  DownloadLink,
   FileStatus,
+  MoveResult,
   FileStatusResult,
   ProfileAttribute,
   SynvoAnswer,
@@ -15,6 +18,7 @@ import type {
   SynvoFileHit,
   SynvoProfile,
   UploadResult,
+  WebpageResult,
 } from '../types.js';
 
 // ---------------------------------------------------------------- profile
@@ -97,13 +101,17 @@ export function readEvents(body: unknown): SynvoEvent[] {
 
 // ---------------------------------------------------------------- answers
 
-const contentPart = z.object({ type: z.string(), text: z.string().optional() }).passthrough();
+const contentPart = z
+  .object({ type: z.string(), text: z.string().optional(), file_id: z.string().optional(), path: z.string().nullish(), file_name: z.string().nullish() })
+  .passthrough();
+const searchedFile = z.object({ file_id: z.string(), file_name: z.string().nullish(), file_path: z.string().nullish() }).passthrough();
 const answerMessage = z
   .object({
     role: z.string().optional(),
     content: z.union([z.string(), z.array(contentPart)]),
     cuid: z.string().optional(),
     created_at: nullableUtcDate,
+    searched_files: z.array(searchedFile).nullish(),
   })
   .passthrough();
 
@@ -125,12 +133,35 @@ function textOf(content: z.infer<typeof answerMessage>['content']): string {
     .join('');
 }
 
+/**
+ * The files an answer drew on: `searched_files` first, then any `file` content part not already
+ * named (a part may name only the id: its name is then taken from the path, or left empty).
+ */
+function sourcesOf(message: z.infer<typeof answerMessage>): AnswerSource[] {
+  const byId = new Map<string, AnswerSource>();
+  const add = (fileId: string, name: string | null | undefined, path: string | null | undefined) => {
+    const existing = byId.get(fileId);
+    const fromPath = path ? path.slice(path.lastIndexOf('/') + 1) : '';
+    if (!existing) byId.set(fileId, { fileId, name: name || fromPath, path: path ?? '' });
+    else {
+      if (!existing.name) existing.name = name || fromPath;
+      if (!existing.path && path) existing.path = path;
+    }
+  };
+  for (const f of message.searched_files ?? []) add(f.file_id, f.file_name, f.file_path);
+  if (Array.isArray(message.content)) {
+    for (const part of message.content) if (part.type === 'file' && part.file_id) add(part.file_id, part.file_name, part.path);
+  }
+  return [...byId.values()];
+}
+
 /** Normalises a whole answer, or a stream's `done` event (which may lack `suid`/`timestamp`). */
 export function readAnswer(body: unknown, root = ''): SynvoAnswer {
   const a = parseResponse(answerResponse, body, root);
   const createdAt = a.response.created_at ?? a.timestamp ?? new Date();
   return {
     text: textOf(a.response.content),
+    sources: sourcesOf(a.response),
     role: a.response.role ?? 'assistant',
     messageId: a.response.cuid ?? '',
     sessionId: a.suid ?? '',
@@ -221,4 +252,54 @@ export function readFileList(body: unknown): SynvoFileEntry[] {
     status: (i.status ?? null) as FileStatus | null,
     createdAt: i.created_at,
   }));
+}
+
+export const createDirResponse = z.object({ message: z.string() }).passthrough();
+
+export function readCreateDir(body: unknown): { message: string } {
+  return { message: parseResponse(createDirResponse, body).message };
+}
+
+export const moveResponse = z
+  .object({ message: z.string(), file_moves: z.array(z.tuple([z.string(), z.string()])).nullish() })
+  .passthrough();
+
+export function readMove(body: unknown): MoveResult {
+  const m = parseResponse(moveResponse, body);
+  return { message: m.message, moves: (m.file_moves ?? []).map(([from, to]) => [from, to] as [string, string]) };
+}
+
+export const downloadResponse = z
+  .object({ url: z.string().url(), name: z.string(), file_type: z.string().nullish(), file_id: z.string() })
+  .passthrough();
+
+/**
+ * When a signed URL stops working, as the URL itself says: `expires`/`Expires` (epoch seconds, the
+ * emulator's and GCS/CloudFront's form) or `X-Amz-Date` + `X-Amz-Expires` (S3's); null otherwise.
+ */
+export function signedUrlExpiry(url: string): Date | null {
+  const params = new URL(url).searchParams;
+  const epoch = params.get('expires') ?? params.get('Expires');
+  if (epoch && /^\d{9,11}$/.test(epoch)) return new Date(Number(epoch) * 1000);
+  const amzDate = params.get('X-Amz-Date');
+  const amzExpires = params.get('X-Amz-Expires');
+  const m = amzDate ? /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate) : null;
+  if (m && amzExpires && /^\d+$/.test(amzExpires)) {
+    return new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) + Number(amzExpires) * 1000);
+  }
+  return null;
+}
+
+export function readDownload(body: unknown): DownloadLink {
+  const d = parseResponse(downloadResponse, body);
+  return { url: d.url, name: d.name, mimeType: d.file_type ?? 'application/octet-stream', fileId: d.file_id, expiresAt: signedUrlExpiry(d.url) };
+}
+
+export const webpageResponse = z
+  .object({ filename: z.string(), path: z.string(), file_id: z.string(), timestamp: utcDate })
+  .passthrough();
+
+export function readWebpage(body: unknown): WebpageResult {
+  const w = parseResponse(webpageResponse, body);
+  return { fileId: w.file_id, filename: w.filename, path: w.path, timestamp: w.timestamp };
 }
