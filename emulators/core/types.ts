@@ -7,7 +7,11 @@ export type FaultKind =
   | 'streamError';
 
 export interface FaultSpec {
-  /** A route id (Synvo: profile, events, query, search, upload, fileStatus, fileList, fileDelete; MemSync: bio, memories, memoriesSearch) or `*`. */
+  /**
+   * A route id or `*`. Synvo: profile, events, query, search, upload, fileStatus, fileList, fileDelete,
+   * createDir, fileMove, download, thumbnail, webpage. MemSync: bio, memories, memoriesSearch, profile,
+   * memoriesList, memoryUpdate, memoryDelete, memoriesBatchDelete, bioUpdate.
+   */
   route: string;
   kind: FaultKind;
   /** How many calls the fault applies to; absent: until cleared. */
@@ -65,6 +69,12 @@ export interface SynvoEmulatorOptions extends EmulatorOptions {
   firstTokenDelayMs?: number;
   /** Delay between streamed tokens. @default 5 */
   tokenDelayMs?: number;
+  /** Largest accepted upload in bytes (413 above it). @default 104857600 (100 MiB, as upstream-api.md says) */
+  maxUploadBytes?: number;
+  /** How long a `/file/download` URL works, on the `now` clock. @default 600000 (10 minutes) */
+  downloadUrlTtlMs?: number;
+  /** Time `/webpage/add` gives the page to answer before a 422. @default 5000 */
+  webpageTimeoutMs?: number;
 }
 
 export interface MemSyncEmulatorOptions extends EmulatorOptions {

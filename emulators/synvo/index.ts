@@ -13,12 +13,6 @@ export const SYNVO_DEV_API_KEY = 'synvo-dev-key';
 export interface SynvoEmulatorExtraOptions extends SynvoEmulatorOptions {
   /** Idle time on an answer stream after which a `:` keep-alive comment is sent. @default 1000 */
   keepAliveMs?: number;
-  /** Largest accepted upload in bytes (413 above it). @default 104857600 (100 MiB, as upstream-api.md says) */
-  maxUploadBytes?: number;
-  /** How long a `/file/download` URL works, on the `now` clock. @default 600000 (10 minutes) */
-  downloadUrlTtlMs?: number;
-  /** Time `/webpage/add` gives the page to answer before a 422. @default 5000 */
-  webpageTimeoutMs?: number;
 }
 
 /**

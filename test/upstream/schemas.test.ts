@@ -74,7 +74,23 @@ describe('Synvo answers and files', () => {
       summary: 'capital',
       timestamp: '2024-01-15T10:30:01Z',
     });
-    expect(answer).toEqual({ text: 'Paris', role: 'assistant', messageId: 'msg_1', sessionId: 'sess_1', summary: 'capital', createdAt: new Date('2024-01-15T10:30:00Z'), timestamp: new Date('2024-01-15T10:30:01Z') });
+    expect(answer).toEqual({ text: 'Paris', sources: [], role: 'assistant', messageId: 'msg_1', sessionId: 'sess_1', summary: 'capital', createdAt: new Date('2024-01-15T10:30:00Z'), timestamp: new Date('2024-01-15T10:30:01Z') });
+  });
+
+  it('keeps searched_files and file content parts as sources, each file once, names taken from paths when missing', () => {
+    const answer = readAnswer({
+      response: {
+        content: [{ type: 'text', text: 'See the notes.' }, { type: 'file', file_id: 'f2', path: '/b/two.md' }, { type: 'file', file_id: 'f1' }],
+        cuid: 'msg_1',
+        searched_files: [{ file_id: 'f1', file_name: 'one.txt', file_path: '/a/one.txt' }, { file_id: 'f3', file_path: '/c/three.pdf' }],
+      },
+    });
+    expect(answer.sources).toEqual([
+      { fileId: 'f1', name: 'one.txt', path: '/a/one.txt' },
+      { fileId: 'f3', name: 'three.pdf', path: '/c/three.pdf' },
+      { fileId: 'f2', name: 'two.md', path: '/b/two.md' },
+    ]);
+    expect(() => readAnswer({ response: { content: [], searched_files: [{ file_name: 'x' }] } })).toThrow('response.searched_files[0].file_id');
   });
 
   it('names a missing answer content', () => {
