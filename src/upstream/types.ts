@@ -273,8 +273,8 @@ export interface Bio {
   keyThemes: string[];
   generatedAt: Date;
   expiresAt: Date;
-  /** True for a biography written by hand (`updateBio` with text). */
-  isManual: boolean;
+  /** True for a biography written by hand (`updateBio` with text); read as false when absent. */
+  isManual?: boolean;
 }
 
 export interface Memory {
