@@ -156,3 +156,23 @@ describe('with persisted documents only', () => {
     expect(raw.json.errors[0].extensions.code).toBe('PERSISTED_QUERY_ONLY');
   });
 });
+
+describe("the gateway's rate limits apply to tool calls", () => {
+  let limited: GraphHarness;
+  beforeAll(async () => {
+    limited = await startGraphHarness({ env: { MEMGATE_RATE_LIMIT_USER_PER_MINUTE: '2' } });
+  });
+  afterAll(async () => {
+    await limited?.stop();
+  });
+
+  test('past the per-user budget a tool call is a RATE_LIMITED tool error with retryAfter', async () => {
+    const url = new URL(limited.url.replace(/\/graphql$/, '/mcp'));
+    const client = await connect({ authorization: `Bearer ${await limited.jwt('alex')}` }, url);
+    for (let i = 0; i < 2; i++) expect((await callTool(client, 'get_profile', {})).isError).toBeFalsy();
+    const refused = await callTool(client, 'get_profile', {});
+    expectToolError(refused, 'RATE_LIMITED');
+    const errors = (refused.structuredContent as { errors: Array<{ extensions: { retryAfter?: number } }> }).errors;
+    expect(errors[0]!.extensions.retryAfter).toBeGreaterThan(0);
+  });
+});
