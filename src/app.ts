@@ -42,6 +42,7 @@ import { createMemSyncClient, createSynvoClient } from './upstream/index.js';
 import type { Server as McpServer } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Credentials } from './server/auth.js';
 import { createMcpHttpHandler, MCP_PATH } from './mcp/http.js';
+import { describeCaller } from './server/use-request-logging.js';
 import { createMcpServer, prepareTools } from './mcp/server.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -185,6 +186,10 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     ...mcp,
     authenticator,
     onError: (error) => logger.error({ err: error }, 'mcp request failed'),
+    onRequest: ({ method, status, durationMs, caller }) => {
+      metrics.httpRequests.inc({ method, status: String(status) });
+      logger.info({ method, path: MCP_PATH, status, durationMs, caller: describeCaller({ caller }) }, 'mcp request');
+    },
   });
   const server = createServer((req, res) => {
     const path = req.url?.split('?', 1)[0];

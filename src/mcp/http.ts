@@ -8,15 +8,27 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { Caller } from '../schema/context.js';
 import { AuthenticationError, type Authenticator, type Credentials } from '../server/auth.js';
 import { createMcpServer, type McpServerOptions } from './server.js';
 
 export const MCP_PATH = '/mcp';
 
+/** What one `/mcp` HTTP request came to, for logs and metrics (its tool calls are GraphQL requests of their own). */
+export interface McpRequestInfo {
+  method: string;
+  status: number;
+  durationMs: number;
+  /** The caller when authenticated. */
+  caller: Caller | null;
+}
+
 export interface McpHttpOptions extends Omit<McpServerOptions, 'caller' | 'credentials'> {
   authenticator: Authenticator;
   /** Called with anything that goes wrong outside a tool call (logged by the caller). */
   onError?: (error: unknown) => void;
+  /** Called when each request's response has ended. @default undefined */
+  onRequest?: (info: McpRequestInfo) => void;
 }
 
 const header = (req: IncomingMessage, name: string): string | null => {
@@ -32,8 +44,12 @@ function sendJsonRpcError(res: ServerResponse, status: number, message: string, 
 /** A node request listener for `/mcp`. */
 export function createMcpHttpHandler(options: McpHttpOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
+    const started = performance.now();
+    let caller: Caller | null = null;
+    res.once('close', () =>
+      options.onRequest?.({ method: req.method ?? '', status: res.statusCode, durationMs: Math.round(performance.now() - started), caller }),
+    );
     const credentials: Credentials = { authorization: header(req, 'authorization'), apiKey: header(req, 'x-api-key') };
-    let caller;
     try {
       caller = await options.authenticator.authenticate(credentials);
     } catch (error) {
@@ -47,7 +63,7 @@ export function createMcpHttpHandler(options: McpHttpOptions): (req: IncomingMes
       sendJsonRpcError(res, 405, 'Method not allowed: this MCP endpoint is stateless; POST JSON-RPC messages', { code: 'METHOD_NOT_ALLOWED' }, { allow: 'POST' });
       return;
     }
-    const server = createMcpServer({ ...options, caller, credentials });
+    const server = createMcpServer({ ...options, caller: caller as Caller, credentials });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     res.on('close', () => {
       void transport.close();

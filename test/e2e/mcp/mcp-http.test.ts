@@ -176,3 +176,16 @@ describe("the gateway's rate limits apply to tool calls", () => {
     expect(errors[0]!.extensions.retryAfter).toBeGreaterThan(0);
   });
 });
+
+test('each /mcp request is counted in the HTTP metrics by method and status', async () => {
+  const metricsUrl = h.url.replace(/\/graphql$/, '/metrics');
+  const count = async (method: string, status: number) => {
+    const text = await (await request(metricsUrl)).body.text();
+    const line = text.split('\n').find((l) => l.startsWith(`memgate_http_requests_total{method="${method}",status="${status}"}`));
+    return line ? Number(line.split(' ').pop()) : 0;
+  };
+  const before = await count('DELETE', 405);
+  const res = await request(mcpUrl, { method: 'DELETE', headers: asService });
+  await res.body.dump();
+  await expect.poll(() => count('DELETE', 405)).toBe(before + 1);
+});
