@@ -100,6 +100,13 @@ test("default's biography is not ready: a state of its source, not an error", as
   expect(c!.complete).toBe(true);
 });
 
+test('a user nobody knows anything about gets an empty, complete context', async () => {
+  const { context: c, json } = await context('newcomer', 'anything at all');
+  expect(json.errors).toBeUndefined();
+  expect(c).toMatchObject({ text: '', tokens: 0, items: [], omitted: 0, complete: true });
+  expect(c!.sources.map((s) => s!.found)).toEqual([0, 0, 0, 0, 0]);
+});
+
 test('a small budget keeps the best items and counts the rest as omitted', async () => {
   const full = (await context('alex', 'machine learning in Python', 32_000)).context!;
   const small = (await context('alex', 'machine learning in Python', 40)).context!;
