@@ -15,11 +15,16 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'] },
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**', 'test/hostile/**'] },
       },
       {
         extends: true,
         test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'] },
+      },
+      {
+        // Hostile requests on every transport (issue 15): `npx vitest run --project hostile`.
+        extends: true,
+        test: { name: 'hostile', include: ['test/hostile/**/*.test.ts'] },
       },
     ],
   },

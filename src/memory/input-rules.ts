@@ -113,7 +113,7 @@ export function bioStyle(argument: string, value: string | null | undefined): Bi
 /** A folder in the user's Synvo tree: absolute, no `..`, no control characters. */
 export function folder(argument: string, path: string | null | undefined): string | undefined {
   if (path === null || path === undefined) return undefined;
-  const ok = path.startsWith('/') && path.length <= 1024 && !/[\u0000-\u001f]/.test(path) && !path.split('/').includes('..');
+  const ok = path.startsWith('/') && path.length <= 1024 && !hasControlCharacters(path) && !path.split('/').includes('..');
   if (!ok) throw new InputError(argument, 'must be a folder such as "/" or "/reports/2024" (absolute, at most 1024 characters, no "..")');
   return path;
 }
