@@ -7,7 +7,7 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const config: CodegenConfig = {
   schema: 'schema.graphql',
-  documents: ['test/e2e/graph/operations.ts', 'test/e2e/writes/operations.ts'],
+  documents: ['test/e2e/graph/operations.ts', 'test/e2e/writes/operations.ts', 'test/e2e/memsync-keys/operations.ts'],
   ignoreNoDocuments: true,
   // NodeNext: relative imports in the output end in .js.
   emitLegacyCommonJSImports: false,

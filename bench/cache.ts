@@ -84,7 +84,7 @@ async function serveEmulators(users: number): Promise<void> {
     const mem = await fetch(`${memsync.url}/v1/memories`, {
       method: 'POST',
       headers: { 'x-api-key': MEMSYNC_KEY, 'content-type': 'application/json' },
-      body: JSON.stringify({ user_id: user, messages: MESSAGES }),
+      body: JSON.stringify({ user_id: user, messages: MESSAGES, agent_id: 'bench', thread_id: `bench-${user}`, source: 'chat' }),
     });
     if (!mem.ok) throw new Error(`seeding memories for ${user}: ${mem.status}`);
   }
@@ -113,8 +113,10 @@ async function serveGateway(synvoUrl: string, memsyncUrl: string, cacheSeconds: 
     LOG_LEVEL: 'silent',
     SYNVO_BASE_URL: synvoUrl,
     SYNVO_API_KEY: SYNVO_KEY,
-    MEMSYNC_BASE_URL: memsyncUrl,
+    MEMSYNC_BASE_URL: `${memsyncUrl}/v1`,
     MEMSYNC_API_KEY: MEMSYNC_KEY,
+    // The emulator's app key with user_id: the comparison servers (Hive, direct) address users the same way.
+    MEMSYNC_SCOPING: 'user-param',
     MEMGATE_SERVICE_KEYS: SERVICE_KEY,
     MEMGATE_CACHE_TTL_SECONDS: cacheSeconds,
     MEMGATE_RATE_LIMIT_SERVICE_PER_MINUTE: '100000000',

@@ -67,8 +67,10 @@ async function serveGateway(): Promise<void> {
     LOG_LEVEL: 'silent',
     SYNVO_BASE_URL: synvoUrl,
     SYNVO_API_KEY: 'synvo-dev-key',
-    MEMSYNC_BASE_URL: memsyncUrl,
+    MEMSYNC_BASE_URL: `${memsyncUrl}/v1`,
     MEMSYNC_API_KEY: 'memsync-dev-key',
+    // The emulator's app key with user_id: the comparison servers (Hive, direct) address users the same way.
+    MEMSYNC_SCOPING: 'user-param',
     MEMGATE_SERVICE_KEYS: SERVICE_KEY,
     MEMGATE_CACHE_TTL_SECONDS: '0',
     MEMGATE_RATE_LIMIT_SERVICE_PER_MINUTE: '100000000',

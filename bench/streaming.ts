@@ -40,10 +40,12 @@ async function runGatewayChild(): Promise<void> {
         LOG_LEVEL: 'silent',
         MEMGATE_SERVICE_KEYS: SERVICE_KEY,
         MEMGATE_JWT_SECRET: 'streaming-bench-secret-0123456789',
+        // Streams are Synvo's; MemSync through the emulator's app key, no keyring on disk.
+        MEMSYNC_SCOPING: 'user-param',
         // The bench opens thousands of operations a minute with one service key.
         MEMGATE_RATE_LIMIT_SERVICE_PER_MINUTE: '10000000',
       }),
-      { synvo: { baseUrl: process.env['BENCH_SYNVO_URL']! }, memsync: { baseUrl: process.env['BENCH_MEMSYNC_URL']! } },
+      { synvo: { baseUrl: process.env['BENCH_SYNVO_URL']! }, memsync: { baseUrl: `${process.env['BENCH_MEMSYNC_URL']!}/v1` } },
       {
         port: 0,
         // Room for 1,000 silent upstream streams at once.

@@ -3,13 +3,20 @@
  * `npm run mcp`). Lives outside `src/` because `src/` never imports `emulators/`.
  */
 import type { Config, withUpstreams } from '../src/config.js';
+import type { Keyring } from '../src/keyring/index.js';
 import type { RunningEmulator } from '../emulators/core/types.js';
-import { startMemSyncEmulator } from '../emulators/memsync/index.js';
+import { MEMSYNC_SEED_KEYS, startMemSyncEmulator } from '../emulators/memsync/index.js';
 import { startSynvoEmulator } from '../emulators/synvo/index.js';
 
 export interface EmbeddedEmulators {
   /** The upstreams to hand to `withUpstreams`. */
   upstreams: Parameters<typeof withUpstreams>[1];
+  /**
+   * Links the seed users to their own accounts on the embedded MemSync emulator (one key per
+   * account, as on MemSync), so GraphiQL works as it is. Returns the users linked (none when
+   * MemSync is not embedded, or without per-user keys).
+   */
+  linkSeedAccounts(keyring: Keyring | null): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -38,12 +45,21 @@ export async function startEmbeddedEmulators(
       const port = options.ports?.memsync ?? config.memsync.emulatorPort;
       const memsync = await startMemSyncEmulator({ host: config.host, port, apiKeys: [config.memsync.apiKey], controls: true });
       emulators.push(memsync);
-      upstreams.memsync = { baseUrl: memsync.url };
-      options.log(`MemSync emulator   ${memsync.url}   (controls: ${memsync.url}/__emulator/)`);
+      upstreams.memsync = { baseUrl: memsync.apiUrl };
+      options.log(`MemSync emulator   ${memsync.apiUrl}   (controls: ${memsync.url}/__emulator/)`);
     }
   } catch (error) {
     await stop();
     throw error;
   }
-  return { upstreams, stop };
+  const memsyncEmbedded = !config.memsync.baseUrl;
+  return {
+    upstreams,
+    stop,
+    async linkSeedAccounts(keyring) {
+      if (!memsyncEmbedded || !keyring) return [];
+      for (const [user, key] of Object.entries(MEMSYNC_SEED_KEYS)) await keyring.set(user, key);
+      return Object.keys(MEMSYNC_SEED_KEYS);
+    },
+  };
 }

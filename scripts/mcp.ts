@@ -8,7 +8,7 @@
  */
 import pino from 'pino';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { createApp } from '../src/app.js';
+import { createAppOrExit } from '../src/app.js';
 import { loadConfigOrExit, withUpstreams } from '../src/config.js';
 import type { Credentials } from '../src/server/auth.js';
 import { startEmbeddedEmulators, type EmbeddedEmulators } from './embedded-emulators.js';
@@ -27,7 +27,8 @@ try {
   process.exit(1);
 }
 
-const app = await createApp(withUpstreams(config, emulators.upstreams), { production: { logDestination: pino.destination(2) } });
+const app = await createAppOrExit(withUpstreams(config, emulators.upstreams), { production: { logDestination: pino.destination(2) } });
+await emulators.linkSeedAccounts(app.keyring);
 
 let credentials: Credentials;
 if (config.mcp.token) credentials = { authorization: `Bearer ${config.mcp.token}` };

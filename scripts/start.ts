@@ -3,7 +3,7 @@
  * MemSync on 4020, controls enabled) for every upstream without a configured base URL. Lives
  * outside `src/` because `src/` never imports `emulators/`; `src/main.ts` is the production entry.
  */
-import { createApp } from '../src/app.js';
+import { createAppOrExit } from '../src/app.js';
 import { DEV_SERVICE_KEY, loadConfigOrExit, withUpstreams } from '../src/config.js';
 import { startEmbeddedEmulators, type EmbeddedEmulators } from './embedded-emulators.js';
 
@@ -17,7 +17,8 @@ try {
   process.exit(1);
 }
 
-const app = await createApp(withUpstreams(config, emulators.upstreams));
+const app = await createAppOrExit(withUpstreams(config, emulators.upstreams));
+const linked = await emulators.linkSeedAccounts(app.keyring);
 let url: string;
 try {
   ({ url } = await app.start());
@@ -32,6 +33,14 @@ if (config.auth.development) {
   console.log(`  service key  X-Api-Key: ${DEV_SERVICE_KEY}`);
   console.log(`  JWT secret   ${config.auth.jwtSecret}   (HS256; mint a token: npm run dev-token -- <user>)`);
   console.log(`  JWT for "default" (12 h, preset in GraphiQL):\n    Authorization: Bearer ${app.devToken}`);
+}
+if (config.keyring) {
+  const secret = config.keyring.developmentSecret ? `the development secret "${config.keyring.secret}" (set MEMGATE_KEYRING_SECRET for real keys)` : 'MEMGATE_KEYRING_SECRET';
+  console.log(`\nMemSync keyring     ${app.keyring?.where ?? ''}, encrypted with ${secret}`);
+  if (linked.length > 0) {
+    console.log(`  users linked to the emulator's seed accounts (one MemSync key each): ${linked.join(', ')}`);
+    console.log('  other users: connectMemSync(apiKey, user) with a key from POST /__emulator/keys on the MemSync emulator');
+  }
 }
 
 let stopping = false;

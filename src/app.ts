@@ -18,7 +18,9 @@ import { createMemoryPubSub, createRedisPubSub } from './live/live-pubsub.js';
 import { createMemoryLiveState } from './live/live-state.js';
 import { createLiveUpdates, type LiveUpdates } from './live/live-updates.js';
 import { createRedisLiveState } from './live/redis-live-state.js';
+import { createKeyring, KeyringError, type Keyring } from './keyring/index.js';
 import { createInvalidator, createMemory, inputRules, type Invalidator, type UpstreamClients } from './memory/index.js';
+import { createMemSyncAccounts, type MemSyncAccounts } from './memory/memsync-accounts.js';
 import { createObservability, type Observability, type ObservabilityOptions } from './observability/index.js';
 import { openRedis, type RedisConnections } from './redis.js';
 import type { GraphContext } from './schema/context.js';
@@ -85,19 +87,49 @@ export interface App {
   mcpServerFor(credentials: Credentials): Promise<McpServer>;
   /** The parsed-document and parse-error caches, bounded by bytes and count. */
   documents: DocumentCaches;
+  /** The per-user MemSync keys (null with MEMSYNC_SCOPING=user-param). */
+  keyring: Keyring | null;
+  /** Which MemSync account each user is linked to. */
+  memsyncAccounts: MemSyncAccounts;
   start(): Promise<{ url: string }>;
   stop(): Promise<void>;
 }
 
-function createUpstreamClients(config: Readonly<Config>, observability: Observability): UpstreamClients {
+/** `keyOf`: a user's MemSync API key (the keyring), for MEMSYNC_SCOPING=key. */
+function createUpstreamClients(
+  config: Readonly<Config>,
+  observability: Observability,
+  keyOf: (user: string) => Promise<string | null>,
+): UpstreamClients {
   if (!config.synvo.baseUrl || !config.memsync.baseUrl) {
     throw new Error('No upstream base URL: set SYNVO_BASE_URL and MEMSYNC_BASE_URL, or run `npm start` to use the embedded emulators');
   }
   const options = { ...config.upstreamOptions, ...observability.upstreamHooks };
   return {
     synvo: createSynvoClient({ baseUrl: config.synvo.baseUrl, apiKey: config.synvo.apiKey, options }),
-    memsync: createMemSyncClient({ baseUrl: config.memsync.baseUrl, apiKey: config.memsync.apiKey, options }),
+    memsync: createMemSyncClient({
+      baseUrl: config.memsync.baseUrl,
+      apiKey: config.memsync.apiKey,
+      scoping: config.memsync.scoping,
+      keyOf,
+      agentId: config.memsync.agentId,
+      options,
+    }),
   };
+}
+
+/**
+ * The keyring the config asks for: in Redis (shared by every instance) with REDIS_URL, else in the
+ * encrypted file under MEMGATE_DATA_DIR; null with MEMSYNC_SCOPING=user-param. Throws
+ * KeyringError (wrong secret, corrupt keyring, bad MEMSYNC_USER_KEYS_FILE) before anything serves.
+ */
+function openConfiguredKeyring(config: Readonly<Config>, redis: RedisConnections | null, observability: Observability): Promise<Keyring> | null {
+  if (!config.keyring) return null;
+  return createKeyring(config.keyring, {
+    redis: redis?.get('keyring') ?? null,
+    redisPrefix: config.redisPrefix,
+    onDeferred: (error) => observability.logger.warn({ err: error }, 'keyring: Redis unreachable at start; opening the keyring on first use'),
+  });
 }
 
 /** The read cache and live updates: in memory, or in Redis shared with every instance. */
@@ -133,12 +165,23 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
   const { logger, metrics } = observability;
   const shutdown = createShutdown();
   const redis = config.redisUrl ? openRedis(config.redisUrl, (error, role) => logger.warn({ err: error, role }, 'redis error')) : null;
-  const clients = options.clients ?? createUpstreamClients(config, observability);
+  let keyring: Keyring | null;
+  try {
+    keyring = await openConfiguredKeyring(config, redis, observability);
+  } catch (error) {
+    await redis?.close();
+    await observability.close();
+    throw error;
+  }
+  // Every MemSync call is made with the key of the user it is about (MEMSYNC_SCOPING=key).
+  const keyOf = async (user: string) => (keyring ? ((await keyring.get(user))?.apiKey ?? null) : null);
+  const clients = options.clients ?? createUpstreamClients(config, observability, keyOf);
   const { invalidator, ...state } = createSharedState(config, clients, redis, createInvalidator, (error, what) =>
     logger.warn({ err: error, what }, 'shared state error'),
   );
   metrics.trackCacheStats('upstream', () => state.cache.stats());
-  const memory = createMemory({ ...state, invalidator, ...config.graph });
+  const memsyncAccounts = createMemSyncAccounts({ scoping: config.memsync.scoping, keyring, memsync: clients.memsync, invalidator });
+  const memory = createMemory({ ...state, invalidator, memsyncAccounts, ...config.graph });
   const authenticator = createAuthenticator(config.auth);
   // Every request is authenticated before its body is read or its document parsed.
   const authentication = createAuthentication(authenticator);
@@ -217,6 +260,8 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
       return createMcpServer({ ...mcp, caller, credentials });
     },
     documents,
+    keyring,
+    memsyncAccounts,
     async start() {
       // Rate limits shared on Redis from the first request (bounded: Redis away must not block).
       await redis?.ready('rateLimit');
@@ -246,8 +291,24 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
       await state.live.close();
       await state.cache.close();
       if (!options.clients) await Promise.all([clients.synvo.close(), clients.memsync.close()]);
+      await keyring?.close();
       await redis?.close();
       await observability.close();
     },
   };
+}
+
+/**
+ * createApp for an entry point: a keyring that cannot be opened (wrong MEMGATE_KEYRING_SECRET,
+ * corrupt keyring file, bad MEMSYNC_USER_KEYS_FILE) prints one line naming what to fix (never a
+ * secret) and exits 1.
+ */
+export async function createAppOrExit(config: Readonly<Config>, options: AppOptions = {}): Promise<App> {
+  try {
+    return await createApp(config, options);
+  } catch (error) {
+    if (!(error instanceof KeyringError)) throw error;
+    console.error(`memgate: cannot start: ${error.message}`);
+    process.exit(1);
+  }
 }

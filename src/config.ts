@@ -2,12 +2,16 @@
  * The only reader of the environment (STYLE.md). `loadConfig(env)` validates every variable of
  * api-design.md at start, names the variable on any bad value, and returns a typed, frozen config.
  */
+import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { KeyringConfig } from './keyring/index.js';
 import type { UpstreamClientOptions } from './upstream/types.js';
 
 /** Development credentials, used only when both upstreams are the embedded emulators. */
 export const DEV_SERVICE_KEY = 'memgate-dev-key';
 export const DEV_JWT_SECRET = 'memgate-dev-secret';
+/** Encrypts the keyring when MemSync is the embedded emulator and MEMGATE_KEYRING_SECRET is unset; printed by `npm start`. */
+export const DEV_KEYRING_SECRET = 'memgate-dev-keyring-secret';
 /** API keys the embedded emulators accept. */
 export const EMULATOR_API_KEYS = { synvo: 'synvo-dev-key', memsync: 'memsync-dev-key' } as const;
 
@@ -21,6 +25,20 @@ export interface UpstreamConfig {
   apiKey: string;
   /** Port for the embedded emulator (0: any free port). @default 4010 (Synvo) / 4020 (MemSync) */
   emulatorPort: number;
+}
+
+/** How MemSync learns whose memory a call is about. */
+export type MemSyncScoping = 'key' | 'user-param';
+
+export interface MemSyncConfig extends UpstreamConfig {
+  /**
+   * `key`: every call is made with the MemSync API key of the user it is about (from the keyring);
+   * `user-param`: the operator's key for every call, with the user as `user_id` (accounts that
+   * partition one key by user). @default 'key'
+   */
+  scoping: MemSyncScoping;
+  /** `agent_id` sent with stored memories (MEMSYNC_AGENT_ID). @default 'memgate' */
+  agentId: string;
 }
 
 export interface AuthConfig {
@@ -99,7 +117,9 @@ export interface Config {
   cache: CacheConfig;
   live: LiveConfig;
   synvo: UpstreamConfig;
-  memsync: UpstreamConfig;
+  memsync: MemSyncConfig;
+  /** The per-user MemSync key store; null with MEMSYNC_SCOPING=user-param (no per-user keys). */
+  keyring: KeyringConfig | null;
   /** True when neither upstream has a base URL: the launcher embeds both emulators. */
   emulated: boolean;
   auth: AuthConfig;
@@ -185,6 +205,20 @@ const envSchema = z.object({
   SYNVO_API_KEY: secret,
   MEMSYNC_BASE_URL: httpUrl,
   MEMSYNC_API_KEY: secret,
+  MEMSYNC_SCOPING: z.preprocess(
+    emptyToUndefined,
+    z.enum(['key', 'user-param'], { errorMap: () => ({ message: 'must be key (one MemSync key per user, the default) or user-param' }) }).default('key'),
+  ),
+  MEMSYNC_AGENT_ID: z.preprocess(
+    emptyToUndefined,
+    z.string().max(128, 'must be at most 128 characters').regex(/^[A-Za-z0-9._:@-]+$/, 'must be letters, digits, . _ : @ or -').default('memgate'),
+  ),
+  MEMGATE_KEYRING_SECRET: z.preprocess(
+    emptyToUndefined,
+    z.string().min(16, 'must be at least 16 characters (it encrypts the stored MemSync keys)').optional(),
+  ),
+  MEMGATE_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./.memgate')),
+  MEMSYNC_USER_KEYS_FILE: z.preprocess(emptyToUndefined, z.string().optional()),
   SYNVO_EMULATOR_PORT: port(4010),
   MEMSYNC_EMULATOR_PORT: port(4020),
   MEMGATE_JWT_SECRET: z.preprocess(
@@ -270,7 +304,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems: string[] = [];
 
   if (e.SYNVO_BASE_URL && !e.SYNVO_API_KEY) problems.push('SYNVO_API_KEY: required when SYNVO_BASE_URL is set');
-  if (e.MEMSYNC_BASE_URL && !e.MEMSYNC_API_KEY) problems.push('MEMSYNC_API_KEY: required when MEMSYNC_BASE_URL is set');
+  const perUserKeys = e.MEMSYNC_SCOPING === 'key';
+  if (e.MEMSYNC_BASE_URL && !perUserKeys && !e.MEMSYNC_API_KEY) {
+    problems.push('MEMSYNC_API_KEY: required when MEMSYNC_BASE_URL is set with MEMSYNC_SCOPING=user-param');
+  }
+  if (e.MEMSYNC_BASE_URL && perUserKeys && !e.MEMGATE_KEYRING_SECRET) {
+    problems.push(
+      'MEMGATE_KEYRING_SECRET: required when MEMSYNC_BASE_URL is set (it encrypts the per-user MemSync keys at rest; ' +
+        'at least 16 characters, e.g. `openssl rand -base64 32`)',
+    );
+  }
+  if (!perUserKeys && e.MEMSYNC_USER_KEYS_FILE) {
+    problems.push('MEMSYNC_USER_KEYS_FILE: per-user keys are not used with MEMSYNC_SCOPING=user-param');
+  }
 
   const emulated = !e.SYNVO_BASE_URL && !e.MEMSYNC_BASE_URL;
   const anyReal = !!e.SYNVO_BASE_URL || !!e.MEMSYNC_BASE_URL;
@@ -313,7 +359,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       baseUrl: e.MEMSYNC_BASE_URL ? stripSlash(e.MEMSYNC_BASE_URL) : null,
       apiKey: e.MEMSYNC_BASE_URL ? (e.MEMSYNC_API_KEY ?? '') : (e.MEMSYNC_API_KEY ?? EMULATOR_API_KEYS.memsync),
       emulatorPort: e.MEMSYNC_EMULATOR_PORT,
+      scoping: e.MEMSYNC_SCOPING,
+      agentId: e.MEMSYNC_AGENT_ID,
     },
+    keyring: perUserKeys
+      ? {
+          secret: e.MEMGATE_KEYRING_SECRET ?? DEV_KEYRING_SECRET,
+          developmentSecret: !e.MEMGATE_KEYRING_SECRET,
+          dataDir: resolve(e.MEMGATE_DATA_DIR),
+          userKeysFile: e.MEMSYNC_USER_KEYS_FILE ? resolve(e.MEMSYNC_USER_KEYS_FILE) : null,
+        }
+      : null,
     emulated,
     auth: {
       jwtSecret: e.MEMGATE_JWT_SECRET ?? (development ? DEV_JWT_SECRET : null),

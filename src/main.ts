@@ -1,5 +1,5 @@
 /** Production entry point: config -> app -> listen; SIGINT/SIGTERM -> graceful stop. */
-import { createApp } from './app.js';
+import { createAppOrExit } from './app.js';
 import { loadConfigOrExit } from './config.js';
 
 async function main(): Promise<void> {
@@ -11,7 +11,10 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  const app = await createApp(config);
+  if (config.memsync.baseUrl && !/\/v\d+$/.test(new URL(config.memsync.baseUrl).pathname)) {
+    console.warn(`memgate: MEMSYNC_BASE_URL has no version path; MemSync's reference base URL is https://api.memsync.ai/v1 (paths are appended to it)`);
+  }
+  const app = await createAppOrExit(config);
   let url: string;
   try {
     ({ url } = await app.start());

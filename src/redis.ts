@@ -10,14 +10,17 @@ import { Redis, type RedisOptions } from 'ioredis';
  *   command timeout: the cache then reads as a miss);
  * - `subscriber`: live fan-out; a connection in subscriber mode can do nothing else;
  * - `rateLimit`: rate limits; no offline queue, so a Redis away answers at once and the limiter
- *   falls back to in-process counters.
+ *   falls back to in-process counters;
+ * - `keyring`: the per-user MemSync keys; a call that needs a key waits a little longer for one
+ *   than a cache read does (2 s), and fails rather than falling back.
  */
-export type RedisRole = 'commands' | 'subscriber' | 'rateLimit';
+export type RedisRole = 'commands' | 'subscriber' | 'rateLimit' | 'keyring';
 
 const roleOptions: Record<RedisRole, RedisOptions> = {
   commands: { maxRetriesPerRequest: 1, commandTimeout: 1_000 },
   subscriber: { maxRetriesPerRequest: 1 },
   rateLimit: { maxRetriesPerRequest: 1, enableOfflineQueue: false },
+  keyring: { maxRetriesPerRequest: 1, commandTimeout: 2_000 },
 };
 
 export interface RedisConnections {

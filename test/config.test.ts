@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { ConfigError, DEV_JWT_SECRET, DEV_SERVICE_KEY, loadConfig, withUpstreams } from '../src/config.js';
+import { resolve } from 'node:path';
+import { ConfigError, DEV_JWT_SECRET, DEV_KEYRING_SECRET, DEV_SERVICE_KEY, loadConfig, withUpstreams } from '../src/config.js';
 
 function problemsOf(env: Record<string, string>): string {
   try {
@@ -16,6 +17,7 @@ const real = {
   SYNVO_API_KEY: 'synvo-secret-value',
   MEMSYNC_BASE_URL: 'https://api.memsync.ai/v1',
   MEMSYNC_API_KEY: 'memsync-secret-value',
+  MEMGATE_KEYRING_SECRET: 'keyring-secret-0123456789',
 };
 
 describe('loadConfig', () => {
@@ -23,7 +25,8 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ host: '127.0.0.1', port: 4000, nodeEnv: 'development', logLevel: 'info', emulated: true, redisUrl: null });
     expect(config.synvo).toEqual({ baseUrl: null, apiKey: 'synvo-dev-key', emulatorPort: 4010 });
-    expect(config.memsync).toEqual({ baseUrl: null, apiKey: 'memsync-dev-key', emulatorPort: 4020 });
+    expect(config.memsync).toEqual({ baseUrl: null, apiKey: 'memsync-dev-key', emulatorPort: 4020, scoping: 'key', agentId: 'memgate' });
+    expect(config.keyring).toEqual({ secret: DEV_KEYRING_SECRET, developmentSecret: true, dataDir: resolve('.memgate'), userKeysFile: null });
     expect(config.auth).toEqual({ jwtSecret: DEV_JWT_SECRET, jwksUrl: null, serviceKeys: [DEV_SERVICE_KEY], development: true });
   });
 
@@ -65,6 +68,9 @@ describe('loadConfig', () => {
     ['MEMGATE_JWKS_URL', { MEMGATE_JWKS_URL: 'not a url' }],
     ['MEMGATE_SERVICE_KEYS', { MEMGATE_SERVICE_KEYS: 'tiny' }],
     ['REDIS_URL', { REDIS_URL: 'http://127.0.0.1:6379' }],
+    ['MEMSYNC_SCOPING', { MEMSYNC_SCOPING: 'per-user' }],
+    ['MEMSYNC_AGENT_ID', { MEMSYNC_AGENT_ID: 'my agent' }],
+    ['MEMGATE_KEYRING_SECRET', { MEMGATE_KEYRING_SECRET: 'short' }],
   ])('a bad %s is refused with a message naming it', (name, env) => {
     const message = problemsOf(env);
     expect(message).toContain(name);
@@ -97,6 +103,27 @@ describe('loadConfig', () => {
 
   test('one real upstream is enough to require caller authentication', () => {
     expect(problemsOf({ MEMSYNC_BASE_URL: real.MEMSYNC_BASE_URL, MEMSYNC_API_KEY: real.MEMSYNC_API_KEY })).toMatch(/refusing to start/);
+  });
+
+  test('a real MemSync needs MEMGATE_KEYRING_SECRET (per-user keys are the default), and no operator key', () => {
+    const { MEMGATE_KEYRING_SECRET: _secret, MEMSYNC_API_KEY: _key, ...rest } = real;
+    const message = problemsOf({ ...rest, MEMGATE_SERVICE_KEYS: 'key-one-123' });
+    expect(message).toContain('MEMGATE_KEYRING_SECRET: required when MEMSYNC_BASE_URL is set');
+    expect(message).not.toContain('MEMSYNC_API_KEY');
+    const config = loadConfig({ ...rest, MEMGATE_KEYRING_SECRET: 'keyring-secret-0123456789', MEMGATE_SERVICE_KEYS: 'key-one-123', MEMGATE_DATA_DIR: '/var/lib/memgate' });
+    expect(config.memsync).toMatchObject({ apiKey: '', scoping: 'key' });
+    expect(config.keyring).toEqual({ secret: 'keyring-secret-0123456789', developmentSecret: false, dataDir: '/var/lib/memgate', userKeysFile: null });
+  });
+
+  test('MEMSYNC_SCOPING=user-param needs the operator key, and has no keyring', () => {
+    const { MEMGATE_KEYRING_SECRET: _secret, MEMSYNC_API_KEY: _key, ...rest } = real;
+    expect(problemsOf({ ...rest, MEMSYNC_SCOPING: 'user-param', MEMGATE_SERVICE_KEYS: 'key-one-123' })).toContain('MEMSYNC_API_KEY: required');
+    const config = loadConfig({ ...rest, MEMSYNC_API_KEY: 'operator-key-123', MEMSYNC_SCOPING: 'user-param', MEMGATE_SERVICE_KEYS: 'key-one-123' });
+    expect(config.memsync).toMatchObject({ apiKey: 'operator-key-123', scoping: 'user-param' });
+    expect(config.keyring).toBeNull();
+    expect(problemsOf({ ...rest, MEMSYNC_API_KEY: 'operator-key-123', MEMSYNC_SCOPING: 'user-param', MEMGATE_SERVICE_KEYS: 'key-one-123', MEMSYNC_USER_KEYS_FILE: 'keys.json' })).toContain(
+      'MEMSYNC_USER_KEYS_FILE',
+    );
   });
 
   test('a JWT secret and a JWKS URL together are refused', () => {

@@ -24,7 +24,7 @@ async function getJson(url: string, key: string): Promise<unknown> {
 const q = encodeURIComponent;
 const profile = (user: string) => getJson(`${synvoUrl}/metadata/get_user_profile/?sub_user_name=${q(user)}`, synvoKey);
 const events = (user: string) => getJson(`${synvoUrl}/metadata/get_user_event/?sub_user_name=${q(user)}&limit=10`, synvoKey);
-const bio = (user: string) => getJson(`${memsyncUrl}/profile/bio?user_id=${q(user)}`, memsyncKey);
+const bio = (user: string) => getJson(`${memsyncUrl}/v1/profile/bio?user_id=${q(user)}`, memsyncKey);
 
 async function view(user: string) {
   const [p, e, b] = await Promise.all([profile(user), events(user), bio(user)]);

@@ -16,7 +16,9 @@ await serveChild(async () => {
     PORT: '0',
     SYNVO_BASE_URL: process.env.BENCH_SYNVO_URL,
     SYNVO_API_KEY: process.env.BENCH_SYNVO_KEY ?? 'synvo-dev-key',
-    MEMSYNC_BASE_URL: process.env.BENCH_MEMSYNC_URL,
+    MEMSYNC_BASE_URL: `${process.env.BENCH_MEMSYNC_URL}/v1`,
+    // The emulator's app key with user_id: the comparison servers (Hive, direct) address users the same way.
+    MEMSYNC_SCOPING: 'user-param',
     MEMSYNC_API_KEY: process.env.BENCH_MEMSYNC_KEY ?? 'memsync-dev-key',
     MEMGATE_SERVICE_KEYS: BENCH_SERVICE_KEY,
     MEMGATE_JWT_SECRET: 'bench-jwt-secret-0123456789',

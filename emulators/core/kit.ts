@@ -43,12 +43,24 @@ export interface EmulatorKitOptions {
   resetData(): void;
   /** Served at /openapi.json. */
   openapi: Record<string, unknown>;
+  /** Whether an API key opens an account here. @default the `apiKeys` option holds it */
+  isKnownKey?: (key: string) => boolean;
+  /**
+   * The rate-limit bucket of a route and its requests a minute per key (MemSync's published limits
+   * differ for search). @default one bucket, `rateLimitPerMinute`
+   */
+  rateLimitFor?: (routeId: string) => { bucket: string; perMinute: number };
+  /** `shape` fault variants this emulator serves. @default ['alternate'] */
+  shapeVariants?: readonly string[];
+  /** Extra control routes under /__emulator/ (only when controls are on). */
+  controlRoutes?: (app: Hono<EmulatorEnv>) => void;
 }
 
 /** Faults the shared wrapper applies; the others are applied by the route's handler. */
 const wrapperFaultKinds: readonly FaultKind[] = ['latency', 'status', 'rateLimit', 'malformed', 'reset', 'truncate'];
 
-function apiKeyOf(c: EmulatorContext): string | undefined {
+/** The API key of a request: `X-API-Key`, or `Authorization: Bearer`. */
+export function apiKeyOf(c: EmulatorContext): string | undefined {
   const header = c.req.header('x-api-key');
   if (header) return header;
   const auth = c.req.header('authorization');
@@ -74,9 +86,17 @@ export function createEmulator(kit: EmulatorKitOptions, routes: RouteDefinition[
   const options = kit.options;
   const now = options.now ?? Date.now;
   const keys = new Set(options.apiKeys ?? [kit.defaultApiKey]);
+  const isKnownKey = kit.isKnownKey ?? ((key: string) => keys.has(key));
   const perMinute = options.rateLimitPerMinute ?? 100_000;
+  const rateLimitFor = kit.rateLimitFor ?? (() => ({ bucket: 'all', perMinute }));
+  const shapeVariants = new Set(kit.shapeVariants ?? ['alternate']);
   const windowMs = 60_000;
-  let limiter = new RateLimiterMemory({ points: perMinute, duration: windowMs / 1000 });
+  let limiters = new Map<string, RateLimiterMemory>();
+  const limiterFor = (bucket: string, points: number) => {
+    let limiter = limiters.get(bucket);
+    if (!limiter) limiters.set(bucket, (limiter = new RateLimiterMemory({ points, duration: windowMs / 1000 })));
+    return limiter;
+  };
   const faults = new FaultStore();
   const counters = new CallCounter();
   const routeLatency = options.routeLatencyMs ?? {};
@@ -84,10 +104,16 @@ export function createEmulator(kit: EmulatorKitOptions, routes: RouteDefinition[
 
   /** A fault for a route this emulator has, of a kind that route honours; else what is wrong. */
   const faultProblem = (spec: FaultSpec): string | undefined => {
+    if (spec.kind === 'shape' && spec.variant !== undefined && !shapeVariants.has(spec.variant)) {
+      return `variant: this emulator serves the shape variants ${[...shapeVariants].join(', ')}`;
+    }
     if (spec.route === '*') return undefined;
     const kinds = faultKindsOf.get(spec.route);
     if (!kinds) return `route: unknown route '${spec.route}'; expected one of ${[...faultKindsOf.keys()].join(', ')} or *`;
     if (!kinds.has(spec.kind)) return `kind: route '${spec.route}' does not honour '${spec.kind}'; it honours ${[...kinds].join(', ')}`;
+    if (spec.kind === 'shape' && spec.variant !== undefined && !shapeVariants.has(spec.variant)) {
+      return `variant: this emulator serves the shape variants ${[...shapeVariants].join(', ')}`;
+    }
     return undefined;
   };
 
@@ -105,7 +131,7 @@ export function createEmulator(kit: EmulatorKitOptions, routes: RouteDefinition[
       faults.clear();
       counters.reset();
       counters.endStreams();
-      limiter = new RateLimiterMemory({ points: perMinute, duration: windowMs / 1000 });
+      limiters = new Map();
       kit.resetData();
     },
   };
@@ -113,8 +139,8 @@ export function createEmulator(kit: EmulatorKitOptions, routes: RouteDefinition[
   const app = new Hono<EmulatorEnv>({ strict: false });
 
   /** X-RateLimit-* on every answer of a route; Reset in epoch seconds on the emulator's clock. */
-  const setRateHeaders = (c: EmulatorContext, remaining: number, msBeforeNext: number) => {
-    c.header('X-RateLimit-Limit', String(perMinute));
+  const setRateHeaders = (c: EmulatorContext, limit: number, remaining: number, msBeforeNext: number) => {
+    c.header('X-RateLimit-Limit', String(limit));
     c.header('X-RateLimit-Remaining', String(Math.max(0, remaining)));
     c.header('X-RateLimit-Reset', String(Math.ceil((now() + msBeforeNext) / 1000)));
   };
@@ -131,18 +157,19 @@ export function createEmulator(kit: EmulatorKitOptions, routes: RouteDefinition[
       counters.record(route.id, user || 'default');
 
       const key = apiKeyOf(c);
-      if (!key || !keys.has(key)) {
+      const rate = rateLimitFor(route.id);
+      if (!key || !isKnownKey(key)) {
         // No account to charge: the headers show a full, untouched window.
-        setRateHeaders(c, perMinute, windowMs);
+        setRateHeaders(c, rate.perMinute, rate.perMinute, windowMs);
         return c.json(kit.unauthorizedBody, 401);
       }
 
       try {
-        const res = await limiter.consume(key);
-        setRateHeaders(c, res.remainingPoints, res.msBeforeNext);
+        const res = await limiterFor(rate.bucket, rate.perMinute).consume(key);
+        setRateHeaders(c, rate.perMinute, res.remainingPoints, res.msBeforeNext);
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        setRateHeaders(c, rejection.remainingPoints, rejection.msBeforeNext);
+        setRateHeaders(c, rate.perMinute, rejection.remainingPoints, rejection.msBeforeNext);
         const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
         c.header('Retry-After', String(retryAfter));
         return c.json(kit.rateLimitBody(route.id, retryAfter), 429);
@@ -204,6 +231,7 @@ export function createEmulator(kit: EmulatorKitOptions, routes: RouteDefinition[
       controls.reset();
       return c.json({ ok: true });
     });
+    kit.controlRoutes?.(app);
   }
 
   app.notFound((c) => c.json({ error: 'Not found', detail: `${c.req.method} ${c.req.path}` }, 404));
@@ -222,6 +250,7 @@ export async function listen(app: Hono<EmulatorEnv>, controls: EmulatorControls,
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://${host}:${port}`,
+    apiUrl: `http://${host}:${port}`,
     port,
     controls,
     stop: () =>

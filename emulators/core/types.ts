@@ -23,7 +23,8 @@ export interface FaultSpec {
   retryAfter?: number;
   tokenDelayMs?: number;
   afterTokens?: number;
-  variant?: 'alternate';
+  /** `alternate`: Synvo's other profile/events shape; `envelope`: MemSync's `{"data","status","timestamp"}` wrapping. */
+  variant?: 'alternate' | 'envelope';
 }
 
 export interface RouteCalls {
@@ -80,11 +81,18 @@ export interface SynvoEmulatorOptions extends EmulatorOptions {
 export interface MemSyncEmulatorOptions extends EmulatorOptions {
   /** Time a bio generation takes. @default 50 */
   generationDelayMs?: number;
+  /**
+   * `realistic`: MemSync's published limits per key (100 requests a minute, search 50), instead of
+   * `rateLimitPerMinute` for everything. @default undefined
+   */
+  rateLimits?: 'realistic';
 }
 
 export interface RunningEmulator {
-  /** Base URL, e.g. http://127.0.0.1:4010 (no trailing slash). */
+  /** The server's origin, e.g. http://127.0.0.1:4010 (no trailing slash); controls are under `/__emulator/`. */
   url: string;
+  /** The base URL a client is configured with: Synvo's is `url`, MemSync's is `url` + `/v1`. */
+  apiUrl: string;
   port: number;
   controls: EmulatorControls;
   stop(): Promise<void>;

@@ -26,7 +26,7 @@ const commonErrors = {
   },
 };
 
-const userIdProperty = { type: 'string', description: 'The user within the API key account.', default: 'default' };
+const userIdProperty = { type: 'string', description: 'App keys only (the user-param mode): the account the call is about. Account keys ignore it.', default: 'default' };
 
 function bioOperation(operationId: string, summary: string) {
   return {
@@ -63,8 +63,10 @@ export function memSyncOpenApi(): Record<string, unknown> {
       title: 'MemSync (emulator)',
       version: '1.0.0',
       description:
-        'Emulator of the MemSync user-memory API (memgate, /work/shared/upstream-api.md). Every endpoint takes a `user_id` ' +
-        '(query for GET, body for POST; default `default`). Rules for extraction, distances and bios: emulators/memsync/README.md.',
+        'Emulator of the MemSync user-memory API (memgate, /work/shared/upstream-api.md), served under /v1. An API key ' +
+        'belongs to one account and every call reads and writes that account only; app keys (the user-param mode) name ' +
+        'the account with `user_id` (query for GET, body for POST; default `default`). Rules for extraction, distances ' +
+        'and bios: emulators/memsync/README.md.',
     },
     servers: [{ url: '/', description: 'This emulator' }],
     security: [{ ApiKey: [] }],
@@ -85,7 +87,6 @@ export function memSyncOpenApi(): Record<string, unknown> {
           },
         },
       },
-      '/profile/bio': { get: bioOperation('getBioUnversioned', 'The user’s generated biography (unversioned path of the original docs)') },
       '/v1/profile': {
         get: {
           operationId: 'getProfile',
@@ -497,17 +498,17 @@ export function memSyncOpenApi(): Record<string, unknown> {
         ChatMessage: {
           type: 'object',
           required: ['role', 'content'],
-          properties: { role: { type: 'string', enum: ['user', 'assistant', 'system'] }, content: { type: 'string', minLength: 1 } },
+          properties: { role: { type: 'string', enum: ['user', 'assistant'] }, content: { type: 'string', minLength: 1 } },
         },
         StoreMemoriesRequest: {
           type: 'object',
-          required: ['messages'],
+          required: ['messages', 'agent_id', 'thread_id', 'source'],
           properties: {
             messages: { type: 'array', minItems: 1, items: ref('ChatMessage') },
             user_id: userIdProperty,
-            agent_id: nullableString,
-            thread_id: nullableString,
-            source: nullableString,
+            agent_id: { type: 'string', minLength: 1, description: 'The application storing the memories.' },
+            thread_id: { type: 'string', minLength: 1, description: 'The conversation.' },
+            source: { type: 'string', minLength: 1, description: 'Where it happened, e.g. chat, email, sms.' },
             metadata: { type: 'object', additionalProperties: true, nullable: true },
           },
         },

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import type { EmulatorContext, RouteDefinition } from '../core/kit.js';
+import { apiKeyOf, type EmulatorContext, type RouteDefinition } from '../core/kit.js';
+import type { MemSyncAccounts } from './accounts.js';
 import {
   BIO_FORMATS,
   BIO_STYLES,
@@ -21,6 +22,7 @@ import { isoTime } from './text.js';
 
 export interface MemSyncRouteDeps {
   store: MemoryStore;
+  accounts: MemSyncAccounts;
   now: () => number;
   generationDelayMs: number;
 }
@@ -28,24 +30,27 @@ export interface MemSyncRouteDeps {
 const DEFAULT_USER = 'default';
 
 const messageSchema = z.object({
-  role: z.enum(['user', 'assistant', 'system']),
+  role: z.enum(['user', 'assistant'], { errorMap: () => ({ message: 'must be user or assistant' }) }),
   content: z.string().trim().min(1, 'must be a non-empty string'),
 });
 
-const optionalText = z.string().nullish();
+const requiredText = z.string({ required_error: 'is required', invalid_type_error: 'must be a string' }).trim().min(1, 'must be a non-empty string');
+
+// `user_id` names the account only for app keys (the user-param mode); account keys ignore it.
+const userIdField = z.string({ invalid_type_error: 'must be a string' }).nullish();
 
 const storeBodySchema = z.object({
-  messages: z.array(messageSchema).min(1, 'must hold at least one message'),
-  user_id: optionalText,
-  agent_id: optionalText,
-  thread_id: optionalText,
-  source: optionalText,
+  user_id: userIdField,
+  messages: z.array(messageSchema, { required_error: 'is required' }).min(1, 'must hold at least one message'),
+  agent_id: requiredText,
+  thread_id: requiredText,
+  source: requiredText,
   metadata: z.record(z.unknown()).nullish(),
 });
 
 const searchBodySchema = z.object({
+  user_id: userIdField,
   query: z.string().trim().min(1, 'must be a non-empty string'),
-  user_id: optionalText,
   limit: z.number().int().min(1).max(100).default(10),
   categories: z.array(z.enum(MEMORY_CATEGORIES)).nullish(),
   rerank: z.boolean().default(false),
@@ -53,7 +58,9 @@ const searchBodySchema = z.object({
 });
 
 function validationError(c: EmulatorContext, details: { field: string; message: string }[]): Response {
-  return c.json({ error: 'Request validation failed', code: 'VALIDATION_ERROR', details }, 400);
+  const first = details[0];
+  const error = first ? `Request validation failed: ${first.field} ${first.message}` : 'Request validation failed';
+  return c.json({ error, code: 'VALIDATION_ERROR', details }, 400);
 }
 
 /** Reads a JSON object body; `undefined` when the body is not a JSON object. */
@@ -66,16 +73,18 @@ async function jsonBody(c: EmulatorContext): Promise<Record<string, unknown> | u
   }
 }
 
-/** The account a request is about: `user_id` of the query, else of a JSON body; `default` when absent. */
-async function requestAccount(c: EmulatorContext): Promise<string> {
+/**
+ * The account a request is about: the one its key opens. For an app key (the user-param mode) the
+ * `user_id` of the query, else of a JSON body (GET and DELETE have none); `default` when absent.
+ * A request with no key or an unknown key (answered 401) is counted under the user it names.
+ */
+export async function accountOfRequest(c: EmulatorContext, accounts: MemSyncAccounts): Promise<string> {
+  const key = apiKeyOf(c);
+  const account = key && !accounts.isAppKey(key) ? accounts.accountOf(key) : undefined;
+  if (account) return account;
   const fromQuery = c.req.query('user_id');
   if (fromQuery) return fromQuery;
   if (c.req.method === 'GET' || c.req.method === 'DELETE') return DEFAULT_USER;
-  return bodyUser(c);
-}
-
-/** The POST body's `user_id` (for the counters), `default` when absent or unreadable. */
-async function bodyUser(c: EmulatorContext): Promise<string> {
   const userId = (await jsonBody(c))?.user_id;
   return typeof userId === 'string' && userId ? userId : DEFAULT_USER;
 }
@@ -105,7 +114,8 @@ function memoryBody(m: StoredMemory) {
 
 /** The MemSync routes over one store. */
 export function memSyncRoutes(deps: MemSyncRouteDeps): RouteDefinition[] {
-  const { store, now } = deps;
+  const { store, now, accounts } = deps;
+  const account = (c: EmulatorContext) => accountOfRequest(c, accounts);
 
   /** Generates (once at a time per user) a new snapshot of the user's memories. */
   const generate = (userId: string): Promise<BioSnapshot> => {
@@ -136,13 +146,13 @@ export function memSyncRoutes(deps: MemSyncRouteDeps): RouteDefinition[] {
   const bio: RouteDefinition = {
     id: 'bio',
     method: 'GET',
-    paths: ['/profile/bio', '/v1/profile/bio'],
-    user: (c) => c.req.query('user_id') || DEFAULT_USER,
+    paths: ['/v1/profile/bio'],
+    user: (c) => accountOfRequest(c, accounts),
     async handler(c) {
       const format = c.req.query('format') ?? 'full';
       const style = c.req.query('style') ?? 'narrative';
       const refreshParam = c.req.query('refresh');
-      const userId = c.req.query('user_id') || DEFAULT_USER;
+      const userId = await account(c);
       if (!(BIO_FORMATS as readonly string[]).includes(format)) {
         return c.json({ error: 'Invalid bio format specified', code: 'INVALID_FORMAT', valid_formats: [...BIO_FORMATS] }, 400);
       }
@@ -200,22 +210,22 @@ export function memSyncRoutes(deps: MemSyncRouteDeps): RouteDefinition[] {
     id: 'memories',
     method: 'POST',
     paths: ['/v1/memories'],
-    user: bodyUser,
+    user: (c) => accountOfRequest(c, accounts),
     async handler(c) {
       const started = performance.now();
       const parsed = await parseBody(c, storeBodySchema);
       if (!parsed.ok) return parsed.response;
       const body = parsed.data;
-      const userId = body.user_id || DEFAULT_USER;
+      const userId = await account(c);
       const createdAt = now();
       const created = extractMemories(body.messages).map((m) =>
         store.add(userId, {
           memory: m.memory,
           categories: m.categories,
           type: m.type,
-          source: body.source ?? null,
-          agentId: body.agent_id ?? null,
-          threadId: body.thread_id ?? null,
+          source: body.source,
+          agentId: body.agent_id,
+          threadId: body.thread_id,
           metadata: body.metadata ?? null,
           createdAt,
           updatedAt: createdAt,
@@ -236,12 +246,12 @@ export function memSyncRoutes(deps: MemSyncRouteDeps): RouteDefinition[] {
     id: 'memoriesSearch',
     method: 'POST',
     paths: ['/v1/memories/search'],
-    user: bodyUser,
+    user: (c) => accountOfRequest(c, accounts),
     async handler(c) {
       const parsed = await parseBody(c, searchBodySchema);
       if (!parsed.ok) return parsed.response;
       const body = parsed.data;
-      const userId = body.user_id || DEFAULT_USER;
+      const userId = await account(c);
       const all = store.memories(userId);
       if (all.length === 0) {
         return c.json({ error: 'No memories found for this user', code: 'NO_MEMORIES_FOUND' }, 404);
@@ -277,5 +287,5 @@ export function memSyncRoutes(deps: MemSyncRouteDeps): RouteDefinition[] {
     },
   };
 
-  return [bio, memories, memoriesSearch, ...memoryManagementRoutes({ store, now, generate, currentBio, account: requestAccount })];
+  return [bio, memories, memoriesSearch, ...memoryManagementRoutes({ store, now, generate, currentBio, account })];
 }

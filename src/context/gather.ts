@@ -83,7 +83,7 @@ export async function gatherContext(
     const { kind, service } = CONTEXT_READS[i]!;
     if (result.status === 'fulfilled') return;
     const code = codeOf(result.reason);
-    if (code === 'MEMSYNC_NOT_CONNECTED') reads[i] = { kind, service, status: 'notConnected', found: 0 };
+    if (code === 'MEMSYNC_NOT_CONNECTED' || code === 'NOT_CONNECTED') reads[i] = { kind, service, status: 'notConnected', found: 0 };
     else reads[i] = toError(result.reason);
   });
   if (profile.status === 'fulfilled') {

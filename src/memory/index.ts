@@ -10,11 +10,13 @@ import type { ReadCache } from '../cache/read-cache.js';
 import type { LiveUpdates } from '../live/live-updates.js';
 import { createCachedReads, type CachedReads, type UpstreamClients } from './cached-reads.js';
 import { createInvalidator, type Invalidator } from './invalidation.js';
+import type { MemSyncAccounts } from './memsync-accounts.js';
 import { UserMemory } from './user-memory.js';
 
 export { UserMemory, type UploadedFile, type UserContext } from './user-memory.js';
 export type { UpstreamClients } from './cached-reads.js';
-export type { Biography, BiographyNotReady, BiographyResult } from './states.js';
+export type { Biography, BiographyNotReady, BiographyResult, MemSyncNotConnected } from './states.js';
+export type { MemSyncAccounts, MemSyncConnectionState } from './memsync-accounts.js';
 export { INVALIDATES, createInvalidator, type Invalidator, type Write } from './invalidation.js';
 export * as inputRules from './input-rules.js';
 export { InputError, isInputError } from './input-rules.js';
@@ -25,6 +27,8 @@ export interface MemoryOptions {
   live: LiveUpdates;
   /** The invalidator live updates already use. @default one over `cache` */
   invalidator?: Invalidator;
+  /** Which MemSync account each user is linked to (the keyring). */
+  memsyncAccounts: MemSyncAccounts;
   /** Max calls in flight per endpoint within one request. @default 8 */
   userConcurrency?: number;
   /** Events fetched when `events(types:)` must filter locally (Synvo's max). @default 1000 */
@@ -46,6 +50,7 @@ export function createMemory(options: MemoryOptions): MemoryDomain {
     reads,
     invalidator,
     live: options.live,
+    memsyncAccounts: options.memsyncAccounts,
     userConcurrency: options.userConcurrency ?? 8,
     eventsFilterWindow: options.eventsFilterWindow ?? 1000,
   };

@@ -6,7 +6,11 @@
 import {
   BIO_FORMATS,
   BIO_STYLES,
+  CONVERSATION_FIELD,
   EVENT_TYPE_NAMES,
+  MEMSYNC_API_KEY,
+  MEMSYNC_MESSAGE_ROLES,
+  isPlausibleMemSyncKey,
   FILE_ID,
   MEMORY_CATEGORY_NAMES,
   USER_NAME,
@@ -154,12 +158,35 @@ export function upload(argument: string, file: UploadInput): UploadInput {
   return file;
 }
 
-/** A conversation to store: 1 to MAX_MESSAGES messages, none blank or too long. */
-export function messages(argument: string, list: readonly ChatMessage[]): ChatMessage[] {
+/**
+ * A conversation to store in MemSync: 1 to MAX_MESSAGES messages between the user and an
+ * assistant (MemSync stores no system message), none blank or too long.
+ */
+export function messages(argument: string, list: readonly { role: string; content: string }[]): ChatMessage[] {
   if (list.length === 0 || list.length > MAX_MESSAGES) throw new InputError(argument, `must hold 1 to ${MAX_MESSAGES} messages`);
   return list.map((m, i) => {
+    if (!(MEMSYNC_MESSAGE_ROLES as readonly string[]).includes(m.role)) {
+      throw new InputError(`${argument}[${i}].role`, 'MemSync stores conversations between USER and ASSISTANT only: leave SYSTEM messages out');
+    }
     if (m.content.trim() === '') throw new InputError(`${argument}[${i}].content`, 'must not be empty');
     if (m.content.length > MAX_MESSAGE_CHARS) throw new InputError(`${argument}[${i}].content`, `must be at most ${MAX_MESSAGE_CHARS} characters`);
-    return { role: m.role, content: m.content };
+    return { role: m.role as ChatMessage['role'], content: m.content };
   });
+}
+
+/** MemSync's `thread_id` or `source` as the caller gives it: a short token; absent stays absent. */
+export function conversationField(argument: string, value: string | null | undefined): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  const v = value.trim();
+  if (v.length === 0) throw new InputError(argument, 'must not be empty');
+  if (!CONVERSATION_FIELD.pattern.test(v)) throw new InputError(argument, CONVERSATION_FIELD.message);
+  return v;
+}
+
+/** A user's MemSync API key, trimmed; never echoed in the message. */
+export function memsyncApiKey(argument: string, value: string): string {
+  const v = value.trim();
+  if (v.length === 0) throw new InputError(argument, 'must not be empty');
+  if (!isPlausibleMemSyncKey(v)) throw new InputError(argument, MEMSYNC_API_KEY.message);
+  return v;
 }

@@ -19,6 +19,10 @@ export const INVALIDATES = {
   storeMemories: ['bio', 'memories'],
   /** A regenerated biography replaces every cached variant of the old one. */
   refreshBiography: ['bio'],
+  /** A MemSync account linked (or another key): every MemSync read of the user may be another account's now. */
+  connectMemSync: ['bio', 'memories'],
+  /** A MemSync account unlinked: nothing read with its key may be served any more. */
+  disconnectMemSync: ['bio', 'memories'],
 } as const satisfies Record<string, readonly CachedReadKind[]>;
 
 export type Write = keyof typeof INVALIDATES;

@@ -20,7 +20,19 @@ export interface BiographyNotReady {
   currentMemoryCount: number | null;
 }
 
-export type BiographyResult = Biography | BiographyNotReady;
+/** The user has no MemSync account linked (no key in the keyring): there is no biography to ask for. */
+export interface MemSyncNotConnected {
+  kind: 'notConnected';
+}
+
+export type BiographyResult = Biography | BiographyNotReady | MemSyncNotConnected;
+
+const NOT_CONNECTED: MemSyncNotConnected = Object.freeze({ kind: 'notConnected' });
+
+/** The not-connected state from the MemSync client's NOT_CONNECTED, or `undefined` for any other failure. */
+export function memsyncNotConnected(error: unknown): MemSyncNotConnected | undefined {
+  return isUpstreamError(error) && error.code === 'NOT_CONNECTED' ? NOT_CONNECTED : undefined;
+}
 
 const DEFAULT_SUGGESTION = 'Store more memories (at least 5, from at least 2 categories) so that MemSync can write a biography.';
 

@@ -24,7 +24,8 @@ import type { CachedReads, UpstreamClients } from './cached-reads.js';
 import * as rules from './input-rules.js';
 import type { Invalidator } from './invalidation.js';
 import { createLoaders, type Loaders } from './loaders.js';
-import { biographyNotReady, isNotFound, toBiography, type BiographyResult } from './states.js';
+import type { MemSyncAccounts, MemSyncConnectionState } from './memsync-accounts.js';
+import { biographyNotReady, isNotFound, memsyncNotConnected, toBiography, type BiographyResult } from './states.js';
 
 /** What every request's domain object stands on; built once by the composition root. */
 export interface MemoryDeps {
@@ -33,6 +34,8 @@ export interface MemoryDeps {
   reads: CachedReads;
   invalidator: Invalidator;
   live: LiveUpdates;
+  /** Which MemSync account each user is linked to (the keyring). */
+  memsyncAccounts: MemSyncAccounts;
   /** Max calls in flight per endpoint within one request. */
   userConcurrency: number;
   /** Events fetched when a type filter must be applied locally (Synvo's max). */
@@ -58,6 +61,11 @@ export interface MemoriesArgs {
   categories?: readonly string[] | null;
 }
 
+export interface StoreMemoriesArgs {
+  threadId?: string | null;
+  source?: string | null;
+}
+
 export interface ContextArgs {
   query: string;
   maxTokens?: number | null;
@@ -73,6 +81,9 @@ export interface UploadedFile extends UploadResult {
   size: number;
   mimeType: string | null;
 }
+
+const perUserKeysOff = () =>
+  new rules.InputError('apiKey', 'this gateway serves MemSync through one operator key partitioned by user (MEMSYNC_SCOPING=user-param): there are no per-user keys');
 
 export class UserMemory {
   readonly #deps: MemoryDeps;
@@ -112,11 +123,23 @@ export class UserMemory {
     return this.#load.events.load({ user, limit, since: args.since, until: args.until, types });
   }
 
-  biography(user: string, args: BiographyArgs): Promise<BiographyResult> {
+  /** The biography, or why there is none: not ready yet, or no MemSync account connected. */
+  async biography(user: string, args: BiographyArgs): Promise<BiographyResult> {
     const format = rules.bioFormat('format', args.format);
     const style = rules.bioStyle('style', args.style);
     const excludeCategories = rules.nonEmptyList('excludeCategories', args.excludeCategories);
-    return this.#load.biography.load({ user, format, style, excludeCategories });
+    try {
+      return await this.#load.biography.load({ user, format, style, excludeCategories });
+    } catch (error) {
+      const notConnected = memsyncNotConnected(error);
+      if (notConnected) return notConnected;
+      throw error;
+    }
+  }
+
+  /** Whether the user has linked a MemSync account (only the key's last 4 characters are shown). */
+  memsyncConnection(user: string): Promise<MemSyncConnectionState> {
+    return this.#deps.memsyncAccounts.status(user);
   }
 
   async memories(user: string, args: MemoriesArgs): Promise<Memory[]> {
@@ -196,10 +219,14 @@ export class UserMemory {
     }
   }
 
-  async storeMemories(user: string, messages: readonly ChatMessage[]): Promise<StoreMemoriesResult> {
+  /** Stores a conversation under a thread (a new one by default) and a source (`chat` by default). */
+  async storeMemories(user: string, messages: readonly { role: string; content: string }[], args: StoreMemoriesArgs = {}): Promise<StoreMemoriesResult> {
     const checked = rules.messages('messages', messages);
+    const threadId = rules.conversationField('threadId', args.threadId);
+    const source = rules.conversationField('source', args.source) ?? 'chat';
+    const input = { messages: checked, source, ...(threadId ? { threadId } : {}) };
     try {
-      return await this.#deps.clients.memsync.storeMemories(user, { messages: checked }, { signal: this.#signal });
+      return await this.#deps.clients.memsync.storeMemories(user, input, { signal: this.#signal });
     } finally {
       await this.#deps.invalidator.after('storeMemories', user);
     }
@@ -213,13 +240,33 @@ export class UserMemory {
     try {
       result = toBiography(await clients.memsync.getBio(user, { ...query, refresh: true }, { signal: this.#signal }), query);
     } catch (error) {
-      const notReady = biographyNotReady(error);
-      if (!notReady) throw error;
-      return notReady;
+      const state = biographyNotReady(error) ?? memsyncNotConnected(error);
+      if (!state) throw error;
+      return state;
     }
     await invalidator.after('refreshBiography', user);
     await reads.rememberBiography(user, query, result);
     return result;
+  }
+
+  /**
+   * Links the user to their MemSync account: MemSync is asked once whether it accepts the key; a
+   * key it refuses is an input error and nothing is stored. Any earlier key is replaced.
+   */
+  async connectMemSync(user: string, apiKey: string): Promise<MemSyncConnectionState> {
+    const accounts = this.#deps.memsyncAccounts;
+    if (accounts.scoping !== 'key') throw perUserKeysOff();
+    const key = rules.memsyncApiKey('apiKey', apiKey);
+    const result = await accounts.connect(user, key, this.#signal);
+    if (result === 'refused') throw new rules.InputError('apiKey', 'MemSync does not accept this key (invalid, expired or without permission); nothing was stored');
+    return result;
+  }
+
+  /** Forgets the user's MemSync key (MemSync keeps the account and its memories). */
+  disconnectMemSync(user: string): Promise<MemSyncConnectionState> {
+    const accounts = this.#deps.memsyncAccounts;
+    if (accounts.scoping !== 'key') throw perUserKeysOff();
+    return accounts.disconnect(user);
   }
 
   // ------------------------------------------------------------------ live

@@ -13,6 +13,7 @@ import './types/answer.js';
 import './types/file-mutations.js';
 import './types/memory-mutations.js';
 import './types/biography-mutations.js';
+import './types/memsync-connection.js';
 import './types/live-updates.js';
 import './types/answer-stream.js';
 import './types/context.js';

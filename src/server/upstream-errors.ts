@@ -49,6 +49,11 @@ function describe(error: UpstreamErrorShape): { code: string; message: string } 
       return { code: 'UPSTREAM_REJECTED', message: `${who}: not found` };
     case 'ABORTED':
       return { code: 'UPSTREAM_UNAVAILABLE', message: `${who}: the call was cancelled` };
+    case 'NOT_CONNECTED':
+      return {
+        code: 'MEMSYNC_NOT_CONNECTED',
+        message: 'This user has not connected a MemSync account: connect one with the connectMemSync mutation',
+      };
   }
 }
 

@@ -254,6 +254,17 @@ export function transportCodeOf(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * A 403 that is a rate limit: MemSync's authentication page lists "Rate limit exceeded" among the
+ * causes of a 403 (upstream-api.md: treat that 403 as a rate limit).
+ */
+export function isRateLimit403(status: number, info: ErrorBodyInfo): boolean {
+  return status === 403 && (/RATE_LIMIT/i.test(info.upstreamCode ?? '') || /rate limit/i.test(info.message ?? ''));
+}
+
+/** Seconds to wait after a 403 rate limit that names no time: the limits are per minute. */
+export const RATE_LIMIT_403_DEFAULT_RETRY_AFTER = 60;
+
 function codeForStatus(status: number, upstreamCode: string | undefined): UpstreamErrorCode {
   if (upstreamCode === 'CONTEXT_TOO_LONG') return 'CONTEXT_TOO_LONG';
   if (status === 404) return 'NOT_FOUND';
@@ -279,8 +290,15 @@ export function coerceUpstreamError(failure: unknown, ctx: CoerceContext): Upstr
   if (failure instanceof HttpStatusFailure) {
     const info = readErrorBody(failure.body);
     const headerRetry = parseRetryAfter(failure.headers['retry-after']);
-    const retryAfter = failure.status === 429 ? (headerRetry ?? info.retryAfter) : undefined;
-    const code = failure.foreign404 ? 'UPSTREAM_BAD_RESPONSE' : (ctx.statusCodes?.[failure.status] ?? codeForStatus(failure.status, info.upstreamCode));
+    const rateLimit403 = isRateLimit403(failure.status, info);
+    const retryAfter =
+      failure.status === 429 ? (headerRetry ?? info.retryAfter)
+      : rateLimit403 ? (headerRetry ?? info.retryAfter ?? RATE_LIMIT_403_DEFAULT_RETRY_AFTER)
+      : undefined;
+    const code =
+      failure.foreign404 ? 'UPSTREAM_BAD_RESPONSE'
+      : rateLimit403 ? 'RATE_LIMITED'
+      : (ctx.statusCodes?.[failure.status] ?? codeForStatus(failure.status, info.upstreamCode));
     const text = info.message ?? (typeof failure.body === 'string' && failure.body.length < 200 ? failure.body : undefined);
     const hint = failure.foreign404 ? ` (not the contract's 404 for ${endpoint}: is the base URL right?)` : '';
     const message = redact(`${where}: upstream answered ${failure.status}${info.upstreamCode ? ` ${info.upstreamCode}` : ''}${text ? `: ${text}` : ''}${hint}`, secrets);

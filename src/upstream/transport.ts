@@ -87,6 +87,11 @@ export interface UpstreamRequest {
   form?: URLSearchParams;
   multipart?: FormData;
   retry: RetryMode;
+  /**
+   * The API key of this call, instead of the client's own (MemSync: the key of the user the call is
+   * about). A secret like the client's: redacted from every error. @default the client's key
+   */
+  apiKey?: string;
   /** Non-2xx statuses handed back to the caller instead of thrown (e.g. 404 -> null). */
   acceptStatuses?: readonly number[];
   /**
@@ -203,7 +208,7 @@ export interface UpstreamTransport {
   /** Opens a streaming response (status 2xx checked); the caller reads, then `release()`s. */
   openStream(req: UpstreamRequest): Promise<OpenStream & { attempts: number; startedAt: number }>;
   /** Coerces any failure of `endpoint` into an UpstreamError (the one place, with this client's secrets). */
-  coerce(error: unknown, endpoint: string, signal?: AbortSignal, statusCodes?: UpstreamRequest['statusCodes']): UpstreamError;
+  coerce(error: unknown, endpoint: string, signal?: AbortSignal, statusCodes?: UpstreamRequest['statusCodes'], callKey?: string): UpstreamError;
   /** Reports a finished call to `onCall` (never throws). */
   report(info: Omit<UpstreamCallInfo, 'service'>): void;
   /** Lets calls in flight finish for up to `closeTimeoutMs`, then destroys what is left (a stalled stream). */
@@ -259,8 +264,8 @@ export function createUpstreamTransport(service: ServiceName, baseUrl: string, a
   const notSent = new WeakSet<UpstreamError>();
   const final = new WeakSet<UpstreamError>();
 
-  const coerce = (error: unknown, endpoint: string, signal?: AbortSignal, statusCodes?: UpstreamRequest['statusCodes']) => {
-    const ctx: CoerceContext = { service, endpoint, secrets, signal, statusCodes };
+  const coerce = (error: unknown, endpoint: string, signal?: AbortSignal, statusCodes?: UpstreamRequest['statusCodes'], callKey?: string) => {
+    const ctx: CoerceContext = { service, endpoint, secrets: callKey ? [callKey, ...secrets] : secrets, signal, statusCodes };
     return coerceUpstreamError(error, ctx);
   };
 
@@ -290,7 +295,9 @@ export function createUpstreamTransport(service: ServiceName, baseUrl: string, a
   };
 
   const dispatch = (req: UpstreamRequest, signal: AbortSignal | undefined): Promise<Dispatcher.ResponseData> => {
-    const headers: Record<string, string> = { 'x-api-key': apiKey, accept: req.accept ?? 'application/json' };
+    const headers: Record<string, string> = { accept: req.accept ?? 'application/json' };
+    const key = req.apiKey ?? apiKey;
+    if (key) headers['x-api-key'] = key;
     let body: Dispatcher.DispatchOptions['body'];
     if (req.json !== undefined) {
       headers['content-type'] = 'application/json';
@@ -345,7 +352,7 @@ export function createUpstreamTransport(service: ServiceName, baseUrl: string, a
           }
           return await read(res);
         } catch (raw) {
-          const error = coerce(raw, req.endpoint, signal, req.statusCodes);
+          const error = coerce(raw, req.endpoint, signal, req.statusCodes, req.apiKey);
           const code = transportCodeOf(raw);
           if (code && NOT_SENT_CODES.has(code)) notSent.add(error);
           throw error;
@@ -357,7 +364,7 @@ export function createUpstreamTransport(service: ServiceName, baseUrl: string, a
       held();
       return { value, release: () => undefined };
     } catch (raw) {
-      const error = coerce(raw, req.endpoint, signal, req.statusCodes);
+      const error = coerce(raw, req.endpoint, signal, req.statusCodes, req.apiKey);
       // An open circuit or a full bulkhead is not retried: the answer would be the same.
       if (!(raw instanceof UpstreamError)) final.add(error);
       throw error;
@@ -398,13 +405,13 @@ export function createUpstreamTransport(service: ServiceName, baseUrl: string, a
         const { value, release } = await attempt(req, state, read, keepSlot);
         return { value, release, attempts, status: state.status };
       } catch (raw) {
-        const error = coerce(raw, req.endpoint, req.signal, req.statusCodes);
+        const error = coerce(raw, req.endpoint, req.signal, req.statusCodes, req.apiKey);
         const delay = retryDelay(req, error, attempts, budget);
         if (delay === undefined) throw Object.assign(new RunFailure(error), { attempts, status: state.status });
         try {
           await sleep(delay, undefined, req.signal ? { signal: req.signal } : undefined);
         } catch (aborted) {
-          throw Object.assign(new RunFailure(coerce(aborted, req.endpoint, req.signal)), { attempts, status: state.status });
+          throw Object.assign(new RunFailure(coerce(aborted, req.endpoint, req.signal, undefined, req.apiKey)), { attempts, status: state.status });
         }
       }
     }
@@ -433,7 +440,7 @@ export function createUpstreamTransport(service: ServiceName, baseUrl: string, a
         report({ endpoint: req.endpoint, method: req.method, durationMs: performance.now() - startedAt, status, attempts });
         return value;
       } catch (failure) {
-        const { error, attempts, status } = unwrapFailure(failure, (e) => coerce(e, req.endpoint, req.signal));
+        const { error, attempts, status } = unwrapFailure(failure, (e) => coerce(e, req.endpoint, req.signal, undefined, req.apiKey));
         report({ endpoint: req.endpoint, method: req.method, durationMs: performance.now() - startedAt, status: error.status ?? status, errorCode: error.code, attempts });
         throw error;
       }
@@ -449,7 +456,7 @@ export function createUpstreamTransport(service: ServiceName, baseUrl: string, a
         );
         return { ...value, release, attempts, startedAt };
       } catch (failure) {
-        const { error, attempts, status } = unwrapFailure(failure, (e) => coerce(e, req.endpoint, req.signal));
+        const { error, attempts, status } = unwrapFailure(failure, (e) => coerce(e, req.endpoint, req.signal, undefined, req.apiKey));
         report({ endpoint: req.endpoint, method: req.method, durationMs: performance.now() - startedAt, status: error.status ?? status, errorCode: error.code, attempts });
         throw error;
       }

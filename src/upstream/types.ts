@@ -9,7 +9,7 @@ export type ServiceName = 'synvo' | 'memsync';
 
 /**
  * Stable error codes. The first group matches the GraphQL error codes of api-design.md one to
- * one (`CONFLICT` is a 409: the target exists or is busy); `NOT_FOUND` is an expected 404 that the schema turns into a typed state
+ * one (`CONFLICT` is a 409: the target exists or is busy; `NOT_CONNECTED` is MEMSYNC_NOT_CONNECTED); `NOT_FOUND` is an expected 404 that the schema turns into a typed state
  * (e.g. BIO_NOT_FOUND -> BiographyNotReady); `ABORTED` is a call the caller cancelled.
  */
 export type UpstreamErrorCode =
@@ -22,7 +22,9 @@ export type UpstreamErrorCode =
   | 'BAD_USER_INPUT'
   | 'CONFLICT'
   | 'NOT_FOUND'
-  | 'ABORTED';
+  | 'ABORTED'
+  /** MemSync: the user has no MemSync API key in the keyring; nothing was sent. */
+  | 'NOT_CONNECTED';
 
 export interface UpstreamErrorInit {
   code: UpstreamErrorCode;
@@ -305,15 +307,19 @@ export interface MemorySearchResult {
   memories: Memory[];
 }
 
+/** MemSync stores conversations between a user and an assistant: no other role. */
 export interface ChatMessage {
-  role: 'user' | 'assistant' | 'system';
+  role: 'user' | 'assistant';
   content: string;
 }
 
 export interface StoreMemoriesInput {
   messages: ChatMessage[];
+  /** The application storing them. @default the client's `agentId` (MEMSYNC_AGENT_ID) */
   agentId?: string;
+  /** The conversation. @default a fresh id per call */
   threadId?: string;
+  /** Where the conversation happened. @default 'chat' */
   source?: string;
   metadata?: Record<string, unknown>;
 }
@@ -455,7 +461,34 @@ export interface MemSyncClient {
   deleteMemories(user: string, ids: readonly string[], opts?: CallOptions): Promise<DeletedMemoriesResult>;
   /** `PATCH /profile/bio`: BAD_USER_INPUT (BIO_TOO_LONG, with details.maxLength) for a text over the limit. */
   updateBio(user: string, input: BioUpdateInput, opts?: CallOptions): Promise<UpdatedBio>;
+  /**
+   * Whether MemSync accepts `apiKey`, with one cheap read (`GET /profile/bio`): true for an answer
+   * of the account (a bio, or BIO_NOT_FOUND), false for 401 or a 403 that is not a rate limit.
+   * Other failures are thrown (a MemSync that is down says nothing about the key).
+   */
+  checkApiKey(apiKey: string, opts?: CallOptions): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** How a MemSync client learns whose memory a call is about (MEMSYNC_SCOPING). */
+export type MemSyncScoping = 'key' | 'user-param';
+
+export interface MemSyncClientConfig {
+  /** MemSync's base URL, with its `/v1` (https://api.memsync.ai/v1); paths are appended to it. */
+  baseUrl: string;
+  /** The operator's key: used only with `scoping: 'user-param'`. @default '' */
+  apiKey?: string;
+  /** @default 'key' */
+  scoping?: MemSyncScoping;
+  /**
+   * The MemSync API key of a user, or null when the user has not connected one (the call then
+   * fails with NOT_CONNECTED, and nothing is sent). Used with `scoping: 'key'`.
+   * @default () => null
+   */
+  keyOf?: (user: string) => Promise<string | null>;
+  /** `agent_id` of stored memories. @default 'memgate' */
+  agentId?: string;
+  options?: UpstreamClientOptions;
 }
 
 // ---------------------------------------------------------------- options and hooks

@@ -46,5 +46,26 @@ export type MemoryCategoryName = (typeof MEMORY_CATEGORY_NAMES)[number];
 /** Synvo's event types (upstream-api.md); Synvo may send others. */
 export const EVENT_TYPE_NAMES = ['personal', 'financial', 'professional', 'educational', 'social'] as const;
 
-/** Chat roles a stored message may have. */
+/** Chat roles a message of the graph may have (Synvo's conversations take all three). */
 export const MESSAGE_ROLES = ['user', 'assistant', 'system'] as const;
+/** The roles MemSync stores: a conversation between a user and an assistant, no system message. */
+export const MEMSYNC_MESSAGE_ROLES = ['user', 'assistant'] as const;
+
+/** MemSync's `agent_id`, `thread_id` and `source`: short tokens sent as they are. */
+export const CONVERSATION_FIELD: InputRule = {
+  pattern: /^[A-Za-z0-9._:@-]{1,128}$/,
+  message: 'must be 1 to 128 characters of A-Z a-z 0-9 . _ : @ -',
+};
+
+/**
+ * A MemSync API key as the gateway takes one: 8 to 512 visible ASCII characters (it travels in a
+ * header), of which only the last 4 are ever shown.
+ */
+export const MEMSYNC_API_KEY: InputRule = {
+  pattern: /^[\x21-\x7e]{8,512}$/,
+  message: 'is not a MemSync API key (8 to 512 visible ASCII characters, no spaces)',
+};
+
+export function isPlausibleMemSyncKey(value: unknown): value is string {
+  return typeof value === 'string' && MEMSYNC_API_KEY.pattern.test(value);
+}

@@ -27,6 +27,12 @@ type Documents = {
     "\n  query SearchFiles($name: String!, $query: String!) { user(name: $name) { searchFiles(query: $query) { id name } } }\n": typeof types.SearchFilesDocument,
     "\n  query File($name: String!, $id: ID!) { user(name: $name) { file(id: $id) { id name status size } } }\n": typeof types.FileDocument,
     "\n  query Ask($name: String!, $question: String!) { user(name: $name) { ask(question: $question) { text messageId } } }\n": typeof types.AskDocument,
+    "\n  mutation KeysConnect($apiKey: String!, $user: String) {\n    connectMemSync(apiKey: $apiKey, user: $user) { connected connectedAt keyHint }\n  }\n": typeof types.KeysConnectDocument,
+    "\n  mutation KeysDisconnect($user: String) {\n    disconnectMemSync(user: $user) { connected connectedAt keyHint }\n  }\n": typeof types.KeysDisconnectDocument,
+    "\n  query KeysMemSyncView($user: String!, $q: String!) {\n    user(name: $user) {\n      name\n      memsync { connected connectedAt keyHint }\n      biography {\n        __typename\n        ... on Biography { text sourceMemories }\n        ... on BiographyNotReady { currentMemoryCount }\n        ... on MemSyncNotConnected { message }\n      }\n      memories(query: $q, limit: 50) { id text threadId agentId source }\n    }\n  }\n": typeof types.KeysMemSyncViewDocument,
+    "\n  query KeysViewer($q: String!) {\n    viewer {\n      name\n      memsync { connected keyHint }\n      biography { __typename ... on Biography { text } ... on MemSyncNotConnected { message } }\n      memories(query: $q, limit: 50) { id text }\n    }\n  }\n": typeof types.KeysViewerDocument,
+    "\n  mutation KeysStore($messages: [MessageInput!]!, $user: String, $threadId: String, $source: String) {\n    storeMemories(messages: $messages, user: $user, threadId: $threadId, source: $source) { count memories { id text } }\n  }\n": typeof types.KeysStoreDocument,
+    "\n  mutation KeysRefresh($user: String) {\n    refreshBiography(user: $user) {\n      __typename\n      ... on Biography { text }\n      ... on BiographyNotReady { currentMemoryCount }\n      ... on MemSyncNotConnected { message }\n    }\n  }\n": typeof types.KeysRefreshDocument,
     "\n  mutation WritesUpload($file: File!, $user: String, $path: String) {\n    uploadFile(file: $file, user: $user, path: $path) { id name path renamed size mimeType uploadedAt }\n  }\n": typeof types.WritesUploadDocument,
     "\n  mutation WritesDeleteFile($id: ID!, $user: String) { deleteFile(id: $id, user: $user) }\n": typeof types.WritesDeleteFileDocument,
     "\n  mutation WritesStoreMemories($messages: [MessageInput!]!, $user: String) {\n    storeMemories(messages: $messages, user: $user) { count categories memories { text categories } }\n  }\n": typeof types.WritesStoreMemoriesDocument,
@@ -56,6 +62,12 @@ const documents: Documents = {
     "\n  query SearchFiles($name: String!, $query: String!) { user(name: $name) { searchFiles(query: $query) { id name } } }\n": types.SearchFilesDocument,
     "\n  query File($name: String!, $id: ID!) { user(name: $name) { file(id: $id) { id name status size } } }\n": types.FileDocument,
     "\n  query Ask($name: String!, $question: String!) { user(name: $name) { ask(question: $question) { text messageId } } }\n": types.AskDocument,
+    "\n  mutation KeysConnect($apiKey: String!, $user: String) {\n    connectMemSync(apiKey: $apiKey, user: $user) { connected connectedAt keyHint }\n  }\n": types.KeysConnectDocument,
+    "\n  mutation KeysDisconnect($user: String) {\n    disconnectMemSync(user: $user) { connected connectedAt keyHint }\n  }\n": types.KeysDisconnectDocument,
+    "\n  query KeysMemSyncView($user: String!, $q: String!) {\n    user(name: $user) {\n      name\n      memsync { connected connectedAt keyHint }\n      biography {\n        __typename\n        ... on Biography { text sourceMemories }\n        ... on BiographyNotReady { currentMemoryCount }\n        ... on MemSyncNotConnected { message }\n      }\n      memories(query: $q, limit: 50) { id text threadId agentId source }\n    }\n  }\n": types.KeysMemSyncViewDocument,
+    "\n  query KeysViewer($q: String!) {\n    viewer {\n      name\n      memsync { connected keyHint }\n      biography { __typename ... on Biography { text } ... on MemSyncNotConnected { message } }\n      memories(query: $q, limit: 50) { id text }\n    }\n  }\n": types.KeysViewerDocument,
+    "\n  mutation KeysStore($messages: [MessageInput!]!, $user: String, $threadId: String, $source: String) {\n    storeMemories(messages: $messages, user: $user, threadId: $threadId, source: $source) { count memories { id text } }\n  }\n": types.KeysStoreDocument,
+    "\n  mutation KeysRefresh($user: String) {\n    refreshBiography(user: $user) {\n      __typename\n      ... on Biography { text }\n      ... on BiographyNotReady { currentMemoryCount }\n      ... on MemSyncNotConnected { message }\n    }\n  }\n": types.KeysRefreshDocument,
     "\n  mutation WritesUpload($file: File!, $user: String, $path: String) {\n    uploadFile(file: $file, user: $user, path: $path) { id name path renamed size mimeType uploadedAt }\n  }\n": types.WritesUploadDocument,
     "\n  mutation WritesDeleteFile($id: ID!, $user: String) { deleteFile(id: $id, user: $user) }\n": types.WritesDeleteFileDocument,
     "\n  mutation WritesStoreMemories($messages: [MessageInput!]!, $user: String) {\n    storeMemories(messages: $messages, user: $user) { count categories memories { text categories } }\n  }\n": types.WritesStoreMemoriesDocument,
@@ -138,6 +150,30 @@ export function graphql(source: "\n  query File($name: String!, $id: ID!) { user
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Ask($name: String!, $question: String!) { user(name: $name) { ask(question: $question) { text messageId } } }\n"): (typeof documents)["\n  query Ask($name: String!, $question: String!) { user(name: $name) { ask(question: $question) { text messageId } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation KeysConnect($apiKey: String!, $user: String) {\n    connectMemSync(apiKey: $apiKey, user: $user) { connected connectedAt keyHint }\n  }\n"): (typeof documents)["\n  mutation KeysConnect($apiKey: String!, $user: String) {\n    connectMemSync(apiKey: $apiKey, user: $user) { connected connectedAt keyHint }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation KeysDisconnect($user: String) {\n    disconnectMemSync(user: $user) { connected connectedAt keyHint }\n  }\n"): (typeof documents)["\n  mutation KeysDisconnect($user: String) {\n    disconnectMemSync(user: $user) { connected connectedAt keyHint }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query KeysMemSyncView($user: String!, $q: String!) {\n    user(name: $user) {\n      name\n      memsync { connected connectedAt keyHint }\n      biography {\n        __typename\n        ... on Biography { text sourceMemories }\n        ... on BiographyNotReady { currentMemoryCount }\n        ... on MemSyncNotConnected { message }\n      }\n      memories(query: $q, limit: 50) { id text threadId agentId source }\n    }\n  }\n"): (typeof documents)["\n  query KeysMemSyncView($user: String!, $q: String!) {\n    user(name: $user) {\n      name\n      memsync { connected connectedAt keyHint }\n      biography {\n        __typename\n        ... on Biography { text sourceMemories }\n        ... on BiographyNotReady { currentMemoryCount }\n        ... on MemSyncNotConnected { message }\n      }\n      memories(query: $q, limit: 50) { id text threadId agentId source }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query KeysViewer($q: String!) {\n    viewer {\n      name\n      memsync { connected keyHint }\n      biography { __typename ... on Biography { text } ... on MemSyncNotConnected { message } }\n      memories(query: $q, limit: 50) { id text }\n    }\n  }\n"): (typeof documents)["\n  query KeysViewer($q: String!) {\n    viewer {\n      name\n      memsync { connected keyHint }\n      biography { __typename ... on Biography { text } ... on MemSyncNotConnected { message } }\n      memories(query: $q, limit: 50) { id text }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation KeysStore($messages: [MessageInput!]!, $user: String, $threadId: String, $source: String) {\n    storeMemories(messages: $messages, user: $user, threadId: $threadId, source: $source) { count memories { id text } }\n  }\n"): (typeof documents)["\n  mutation KeysStore($messages: [MessageInput!]!, $user: String, $threadId: String, $source: String) {\n    storeMemories(messages: $messages, user: $user, threadId: $threadId, source: $source) { count memories { id text } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation KeysRefresh($user: String) {\n    refreshBiography(user: $user) {\n      __typename\n      ... on Biography { text }\n      ... on BiographyNotReady { currentMemoryCount }\n      ... on MemSyncNotConnected { message }\n    }\n  }\n"): (typeof documents)["\n  mutation KeysRefresh($user: String) {\n    refreshBiography(user: $user) {\n      __typename\n      ... on Biography { text }\n      ... on BiographyNotReady { currentMemoryCount }\n      ... on MemSyncNotConnected { message }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -35,6 +35,8 @@ function appFor(nodeEnv: string): Promise<App> {
     SYNVO_API_KEY: SECRET,
     MEMSYNC_BASE_URL: 'http://127.0.0.1:9',
     MEMSYNC_API_KEY: SECRET,
+    // The stand-in clients need no keyring: the operator's key scopes by user here.
+    MEMSYNC_SCOPING: 'user-param',
     MEMGATE_SERVICE_KEYS: 'unit-service-key',
     MEMGATE_CACHE_TTL_SECONDS: '0',
   });

@@ -1,5 +1,5 @@
 /** `User.biography`: MemSync's generated biography, or why there is none yet. */
-import type { Biography, BiographyNotReady, BiographyResult } from '../../memory/index.js';
+import type { Biography, BiographyNotReady, BiographyResult, MemSyncNotConnected } from '../../memory/index.js';
 import { builder } from '../builder.js';
 import { BiographyFormatEnum, BiographyStyleEnum, MemoryCategoryEnum, knownCategories } from './enums.js';
 import { UserType } from './user.js';
@@ -42,17 +42,32 @@ export const BiographyNotReadyType = builder.objectRef<BiographyNotReady>('Biogr
   }),
 });
 
+export const MemSyncNotConnectedType = builder.objectRef<MemSyncNotConnected>('MemSyncNotConnected').implement({
+  description:
+    'The user has not connected a MemSync account, so MemSync holds nothing for them here. Connect one with the ' +
+    "connectMemSync mutation (the user's own MemSync API key).",
+  isTypeOf: (v) => (v as BiographyResult).kind === 'notConnected',
+  fields: (t) => ({
+    message: t.string({
+      description: 'What to do, in words.',
+      resolve: () => 'No MemSync account is connected for this user: connect one with connectMemSync(apiKey).',
+    }),
+  }),
+});
+
 export const BiographyResultType = builder.unionType('BiographyResult', {
-  description: 'A biography, or the reason there is none yet.',
-  types: [BiographyType, BiographyNotReadyType],
-  resolveType: (v) => (v.kind === 'biography' ? BiographyType : BiographyNotReadyType),
+  description: 'A biography, the reason there is none yet, or that the user has no MemSync account connected.',
+  types: [BiographyType, BiographyNotReadyType, MemSyncNotConnectedType],
+  resolveType: (v) => (v.kind === 'biography' ? BiographyType : v.kind === 'notReady' ? BiographyNotReadyType : MemSyncNotConnectedType),
 });
 
 builder.objectField(UserType, 'biography', (t) =>
   t.field({
     type: BiographyResultType,
     nullable: true,
-    description: 'The biography MemSync writes from the memories it holds (BiographyNotReady until it has enough).',
+    description:
+      'The biography MemSync writes from the memories it holds (BiographyNotReady until it has enough; ' +
+      'MemSyncNotConnected while the user has no MemSync account connected).',
     args: {
       format: t.arg({ type: BiographyFormatEnum, defaultValue: 'full', description: 'The format. Default FULL.' }),
       style: t.arg({ type: BiographyStyleEnum, defaultValue: 'narrative', description: 'The style. Default NARRATIVE.' }),

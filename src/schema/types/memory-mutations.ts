@@ -35,9 +35,21 @@ builder.mutationField('storeMemories', (t) =>
       "Stores a conversation in MemSync, which extracts memories from it. The user's biography and memory searches " +
       'reflect them from then on. A JWT caller stores for itself; a service key names the user.',
     args: {
-      messages: t.arg({ type: [MessageInput], required: true, description: `The messages, oldest first (1 to ${inputRules.MAX_MESSAGES}).` }),
+      messages: t.arg({
+        type: [MessageInput],
+        required: true,
+        description: `The messages, oldest first (1 to ${inputRules.MAX_MESSAGES}); USER and ASSISTANT only (MemSync stores no SYSTEM message).`,
+      }),
+      threadId: t.arg.string({
+        description: 'The conversation they belong to (1 to 128 characters of A-Z a-z 0-9 . _ : @ -). Default: a new conversation.',
+      }),
+      source: t.arg.string({
+        defaultValue: 'chat',
+        description: 'Where the conversation happened, e.g. chat, email, sms (same characters as threadId). Default chat.',
+      }),
       user: t.arg.string({ description: 'Whose memories they are. Defaults to the JWT caller; required for service keys.' }),
     },
-    resolve: (_root, args, ctx) => ctx.memory.storeMemories(resolveTargetUser(ctx, args.user), args.messages),
+    resolve: (_root, args, ctx) =>
+      ctx.memory.storeMemories(resolveTargetUser(ctx, args.user), args.messages, { threadId: args.threadId, source: args.source }),
   }),
 );

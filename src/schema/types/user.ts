@@ -14,7 +14,7 @@ export const UserType = builder.objectRef<UserRef>('User').implement({
     'Each field is fetched only when selected; a field whose upstream fails is null, with an error naming the service.',
   fields: (t) => ({
     name: t.exposeString('name', {
-      description: "The user's name: Synvo's sub_user_name and MemSync's user_id.",
+      description: "The user's name: Synvo's sub_user_name, and the name the user's own MemSync account is linked to (see memsync).",
     }),
   }),
 });

@@ -273,3 +273,15 @@ export function readUpdatedBio(body: unknown): UpdatedBio {
   const b = parseResponse(updatedBioResponse, body);
   return { text: b.bio, format: b.format, style: b.style, wordCount: b.word_count, characterCount: b.character_count, isManual: b.is_manual, updatedAt: b.updated_at };
 }
+
+/**
+ * MemSync's introduction wraps every answer as `{"data": {...}, "status": "success", "timestamp"}`
+ * while its endpoint pages show bare objects: both are read (upstream-api.md).
+ */
+export function unwrapEnvelope(body: unknown): unknown {
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    const b = body as Record<string, unknown>;
+    if (b['status'] === 'success' && 'data' in b) return b['data'];
+  }
+  return body;
+}

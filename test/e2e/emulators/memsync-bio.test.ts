@@ -67,11 +67,13 @@ describe('MemSync emulator: GET /profile/bio', () => {
     expect(res.body.bio.split('\n\n').length).toBeGreaterThan(2);
   });
 
-  it('answers on /profile/bio, /v1/profile/bio and their trailing-slash forms alike', async () => {
-    const bodies = await Promise.all(
-      ['/profile/bio', '/profile/bio/', '/v1/profile/bio', '/v1/profile/bio/'].map((p) => call(emu.url, 'GET', `${p}?user_id=alex`)),
-    );
-    for (const res of bodies) expect(res.body).toEqual(bodies[0]!.body);
+  it('answers on /v1/profile/bio with or without a trailing slash, and nowhere else (no unversioned or doubled /v1 path)', async () => {
+    const bodies = await Promise.all(['/v1/profile/bio', '/v1/profile/bio/'].map((p) => call(emu.url, 'GET', `${p}?user_id=alex`)));
+    expect(bodies[0]!.status).toBe(200);
+    expect(bodies[1]!.body).toEqual(bodies[0]!.body);
+    for (const path of ['/profile/bio', '/v1/v1/profile/bio']) {
+      expect(await call(emu.url, 'GET', `${path}?user_id=alex`)).toMatchObject({ status: 404, body: { error: 'Not found' } });
+    }
   });
 
   it('writes a different text for every format and every style', async () => {

@@ -38,9 +38,13 @@ export async function call(
 export const getBio = (base: string, query: Record<string, string> = {}) =>
   call(base, 'GET', `/v1/profile/bio?${new URLSearchParams(query)}`);
 
+/** The fields MemSync requires of every store besides the messages. */
+export const STORE_FIELDS = { agent_id: 'emulator-test', thread_id: 'thread-1', source: 'chat' } as const;
+
+/** Stores `contents` as user messages with the app key, `user_id` naming the account (the user-param mode). */
 export const storeMemories = (base: string, user: string, contents: string[], extra: Record<string, unknown> = {}) =>
   call(base, 'POST', '/v1/memories', {
-    json: { user_id: user, messages: contents.map((content) => ({ role: 'user', content })), ...extra },
+    json: { user_id: user, messages: contents.map((content) => ({ role: 'user', content })), ...STORE_FIELDS, ...extra },
   });
 
 export const searchMemories = (base: string, body: Record<string, unknown>) =>

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../emulators/core/types.js';
 import { startMemSyncEmulator } from '../../../emulators/memsync/index.js';
-import { call, searchMemories, storeMemories } from './memsync-http.js';
+import { STORE_FIELDS, call, searchMemories, storeMemories } from './memsync-http.js';
 
 const START = Date.parse('2025-06-10T08:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -30,7 +30,6 @@ describe('MemSync emulator: memories', () => {
           thread_id: 'thread-42',
           source: 'chat',
           messages: [
-            { role: 'system', content: 'You are a helpful assistant and I am the system prompt.' },
             { role: 'user', content: 'Hi there! I work as a nurse in Oakland. My sister lives in Berlin. Can you suggest a book?' },
             { role: 'assistant', content: 'I can suggest a few books about nursing.' },
             { role: 'user', content: 'I visited Tokyo last year for a medical conference.' },
@@ -76,13 +75,18 @@ describe('MemSync emulator: memories', () => {
       ['an empty messages list', { messages: [] }, 'messages'],
       ['messages that are not a list', { messages: 'I like tea' }, 'messages'],
       ['an unknown role', { messages: [{ role: 'robot', content: 'I like tea.' }] }, 'messages.0.role'],
+      ['a system message (MemSync stores user and assistant messages only)', { messages: [{ role: 'system', content: 'You are helpful.' }] }, 'messages.0.role'],
+      ['no agent_id', { ...STORE_FIELDS, agent_id: undefined, messages: [{ role: 'user', content: 'I like tea.' }] }, 'agent_id'],
+      ['no thread_id', { ...STORE_FIELDS, thread_id: undefined, messages: [{ role: 'user', content: 'I like tea.' }] }, 'thread_id'],
+      ['no source', { ...STORE_FIELDS, source: undefined, messages: [{ role: 'user', content: 'I like tea.' }] }, 'source'],
+      ['an empty source', { ...STORE_FIELDS, source: ' ', messages: [{ role: 'user', content: 'I like tea.' }] }, 'source'],
       ['empty content', { messages: [{ role: 'user', content: '  ' }] }, 'messages.0.content'],
       ['a user_id that is not a string', { user_id: 7, messages: [{ role: 'user', content: 'I like tea.' }] }, 'user_id'],
       ['metadata that is not an object', { metadata: 'x', messages: [{ role: 'user', content: 'I like tea.' }] }, 'metadata'],
     ])('rejects %s with VALIDATION_ERROR naming the field', async (_name, json, field) => {
       const res = await call(emu.url, 'POST', '/v1/memories', { json });
       expect(res.status).toBe(400);
-      expect(res.body).toMatchObject({ error: expect.any(String), code: 'VALIDATION_ERROR' });
+      expect(res.body).toMatchObject({ error: expect.stringContaining('Request validation failed'), code: 'VALIDATION_ERROR' });
       expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
     });
 

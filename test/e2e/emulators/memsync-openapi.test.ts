@@ -3,7 +3,7 @@ import { graphql, type GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../emulators/core/types.js';
 import { startMemSyncEmulator } from '../../../emulators/memsync/index.js';
-import { call, type HttpResult } from './memsync-http.js';
+import { STORE_FIELDS, call, type HttpResult } from './memsync-http.js';
 
 type Schema = Record<string, any>;
 
@@ -71,7 +71,6 @@ describe('MemSync emulator: /openapi.json', () => {
     );
     expect(operations.map((o) => `${o.method} ${o.path}`).sort()).toEqual([
       'delete /v1/memories/{memory_id}',
-      'get /profile/bio',
       'get /v1/memories',
       'get /v1/profile',
       'get /v1/profile/bio',
@@ -81,7 +80,7 @@ describe('MemSync emulator: /openapi.json', () => {
       'post /v1/memories/batch-delete',
       'post /v1/memories/search',
     ]);
-    expect(new Set(operations.map((o) => o.id)).size).toBe(10);
+    expect(new Set(operations.map((o) => o.id)).size).toBe(9);
     expect(doc.components.securitySchemes.ApiKey).toEqual({ type: 'apiKey', in: 'header', name: 'X-API-Key' });
     expect(doc.security).toEqual([{ ApiKey: [] }]);
     expect(doc.servers[0].url).toBe(emu.url);
@@ -107,12 +106,11 @@ describe('MemSync emulator: /openapi.json', () => {
     const cooldown = await call(emu.url, 'GET', `${base}?user_id=alex&refresh=true`);
     expect(cooldown.status).toBe(429);
     expectDocumented(base, 'get', cooldown);
-    expectDocumented('/profile/bio', 'get', await call(emu.url, 'GET', '/profile/bio?user_id=alex'));
   });
 
   it('describes every store and search answer the emulator sends', async () => {
     const stored = await call(emu.url, 'POST', '/v1/memories', {
-      json: { user_id: 'sam', messages: [{ role: 'user', content: 'I work as a nurse. I visited Tokyo last year.' }] },
+      json: { user_id: 'sam', messages: [{ role: 'user', content: 'I work as a nurse. I visited Tokyo last year.' }], ...STORE_FIELDS },
     });
     expect(stored.body.memories_created).toBe(2);
     expectDocumented('/v1/memories', 'post', stored);
@@ -200,7 +198,7 @@ describe('MemSync emulator: /openapi.json', () => {
       const stored = await graphql({
         schema,
         source: `mutation {
-          storeMemories(input: { user_id: "kim", messages: [{ role: user, content: "I love climbing in Yosemite with my brother." }] }) {
+          storeMemories(input: { user_id: "kim", agent_id: "mesh", thread_id: "t-1", source: "chat", messages: [{ role: user, content: "I love climbing in Yosemite with my brother." }] }) {
             __typename ... on StoreMemoriesResponse { memories_created memories { id memory type categories created_at } }
           }
         }`,
@@ -221,7 +219,7 @@ describe('MemSync emulator: /openapi.json', () => {
         searchMemories: {
           __typename: 'SearchMemoriesResponse',
           user_bio: null,
-          memories: [{ memory: 'User loves climbing in Yosemite with their brother.', source: null, agent_id: null }],
+          memories: [{ memory: 'User loves climbing in Yosemite with their brother.', source: 'chat', agent_id: 'mesh' }],
         },
       });
     });

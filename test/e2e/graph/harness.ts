@@ -13,6 +13,7 @@ import type { UpstreamClientOptions } from '../../../src/upstream/types.js';
 import type { MemSyncEmulatorOptions, RunningEmulator, SynvoEmulatorOptions } from '../../../emulators/core/types.js';
 import { startMemSyncEmulator } from '../../../emulators/memsync/index.js';
 import { startSynvoEmulator } from '../../../emulators/synvo/index.js';
+import { keyringEnv } from '../support/keyring-env.js';
 
 export const JWT_SECRET = 'graph-test-secret-0123456789abcdef';
 export const SERVICE_KEY = 'graph-test-service-key';
@@ -59,6 +60,7 @@ export const asService = { 'x-api-key': SERVICE_KEY } as const;
 export async function startGraphHarness(options: GraphHarnessOptions = {}): Promise<GraphHarness> {
   const synvo = await startSynvoEmulator({ apiKeys: [SYNVO_CANARY_KEY], processingDelayMs: 20, tokenDelayMs: 1, ...options.synvo });
   const memsync = await startMemSyncEmulator({ apiKeys: [MEMSYNC_CANARY_KEY], generationDelayMs: 5, ...options.memsync });
+  const keyring = keyringEnv();
   const config = withUpstreams(
     loadConfig({
       NODE_ENV: 'test',
@@ -67,8 +69,9 @@ export async function startGraphHarness(options: GraphHarnessOptions = {}): Prom
       PORT: '0',
       SYNVO_BASE_URL: synvo.url,
       SYNVO_API_KEY: SYNVO_CANARY_KEY,
-      MEMSYNC_BASE_URL: memsync.url,
+      MEMSYNC_BASE_URL: memsync.apiUrl,
       MEMSYNC_API_KEY: MEMSYNC_CANARY_KEY,
+      ...keyring.env,
       MEMGATE_JWT_SECRET: JWT_SECRET,
       MEMGATE_SERVICE_KEYS: SERVICE_KEY,
       // Upstream call counts are the subject of these tests: no read cache between requests.
@@ -113,6 +116,7 @@ export async function startGraphHarness(options: GraphHarnessOptions = {}): Prom
       await agent.close();
       await app.stop();
       await Promise.all([synvo.stop(), memsync.stop()]);
+      keyring.remove();
     },
   };
 }

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { afterAll, describe, expect, test } from 'vitest';
+import { keyringEnv } from '../support/keyring-env.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const children: ChildProcess[] = [];
@@ -86,6 +87,7 @@ describe.concurrent('the production entry', () => {
   });
 
   test('says which address is taken and exits 1, without a stack trace', async () => {
+    const keyring = keyringEnv();
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const { port } = taken.address() as AddressInfo;
@@ -95,9 +97,10 @@ describe.concurrent('the production entry', () => {
         PORT: String(port),
         SYNVO_BASE_URL: 'http://127.0.0.1:9',
         SYNVO_API_KEY: 'sk-real-key-123',
-        MEMSYNC_BASE_URL: 'http://127.0.0.1:9',
+        MEMSYNC_BASE_URL: 'http://127.0.0.1:9/v1',
         MEMSYNC_API_KEY: 'sk-real-key-456',
         MEMGATE_SERVICE_KEYS: 'service-key-0123',
+        ...keyring.env,
       });
       const [code] = await once(run.child, 'exit');
       expect(code).toBe(1);
@@ -107,6 +110,7 @@ describe.concurrent('the production entry', () => {
       expect(run.output()).not.toContain('sk-real-key');
     } finally {
       await new Promise((resolve) => taken.close(resolve));
+      keyring.remove();
     }
   });
 

@@ -8,6 +8,10 @@ import type { RunningEmulator } from '../../../emulators/core/types.js';
 import { startMemSyncEmulator } from '../../../emulators/memsync/index.js';
 import { startSynvoEmulator } from '../../../emulators/synvo/index.js';
 import { MEMSYNC_KEY, SERVICE_KEY, SYNVO_KEY } from './harness.js';
+import { keyringEnv } from '../support/keyring-env.js';
+
+const keyring = keyringEnv();
+afterAll(() => keyring.remove());
 
 /** A profile read for its own user, so no cache or loader merges two requests into one upstream call. */
 const profileOf = (user: string) => JSON.stringify({ query: `{ user(name: "${user}") { name profile { attributes { category } } } }` });
@@ -40,8 +44,9 @@ async function launch(synvo: RunningEmulator, memsync: RunningEmulator): Promise
       LOG_LEVEL: 'warn',
       SYNVO_BASE_URL: synvo.url,
       SYNVO_API_KEY: SYNVO_KEY,
-      MEMSYNC_BASE_URL: memsync.url,
+      MEMSYNC_BASE_URL: memsync.apiUrl,
       MEMSYNC_API_KEY: MEMSYNC_KEY,
+      ...keyring.env,
       MEMGATE_SERVICE_KEYS: SERVICE_KEY,
       MEMGATE_DRAIN_TIMEOUT_MS: '5000',
       MEMGATE_CACHE_TTL_SECONDS: '0',

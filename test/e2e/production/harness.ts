@@ -13,6 +13,7 @@ import type { UpstreamClientOptions } from '../../../src/upstream/types.js';
 import type { MemSyncEmulatorOptions, RunningEmulator, SynvoEmulatorOptions } from '../../../emulators/core/types.js';
 import { startMemSyncEmulator } from '../../../emulators/memsync/index.js';
 import { startSynvoEmulator } from '../../../emulators/synvo/index.js';
+import { keyringEnv } from '../support/keyring-env.js';
 
 export const JWT_SECRET = 'production-test-secret-0123456789';
 export const SERVICE_KEY = 'svc-CANARY-service-key-91c2';
@@ -50,6 +51,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   const ownsUpstreams = !options.upstreams;
   const synvo = options.upstreams?.synvo ?? (await startSynvoEmulator({ apiKeys: [SYNVO_KEY], tokenDelayMs: 1, processingDelayMs: 20, ...options.synvo }));
   const memsync = options.upstreams?.memsync ?? (await startMemSyncEmulator({ apiKeys: [MEMSYNC_KEY], generationDelayMs: 5, ...options.memsync }));
+  const keyring = keyringEnv();
   const config = withUpstreams(
     loadConfig({
       NODE_ENV: 'production',
@@ -58,8 +60,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       LOG_LEVEL: 'info',
       SYNVO_BASE_URL: synvo.url,
       SYNVO_API_KEY: SYNVO_KEY,
-      MEMSYNC_BASE_URL: memsync.url,
+      MEMSYNC_BASE_URL: memsync.apiUrl,
       MEMSYNC_API_KEY: MEMSYNC_KEY,
+      ...keyring.env,
       MEMGATE_JWT_SECRET: JWT_SECRET,
       MEMGATE_SERVICE_KEYS: SERVICE_KEY,
       ...options.env,
@@ -104,6 +107,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       await agent.close();
       await app.stop();
       if (ownsUpstreams) await Promise.all([synvo.stop(), memsync.stop()]);
+      keyring.remove();
     },
   };
 }

@@ -12,6 +12,7 @@ import type { MemSyncEmulatorOptions, RunningEmulator } from '../../../emulators
 import { createApp, type App, type AppOptions } from '../../../src/app.js';
 import { loadConfig, withUpstreams } from '../../../src/config.js';
 import { mintDevToken } from '../../../src/server/dev-credentials.js';
+import { keyringEnv } from '../support/keyring-env.js';
 import type { UpstreamClientOptions } from '../../../src/upstream/types.js';
 
 export const JWT_SECRET = 'streaming-tests-secret-0123456789';
@@ -50,9 +51,10 @@ export interface Harness {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const synvo = await startSynvoEmulator({ firstTokenDelayMs: 0, tokenDelayMs: 2, processingDelayMs: 10, ...options.synvo });
   const memsync = await startMemSyncEmulator({ generationDelayMs: 5, ...options.memsync });
+  const keyring = keyringEnv();
   const config = withUpstreams(
-    loadConfig({ NODE_ENV: 'test', MEMGATE_JWT_SECRET: JWT_SECRET, MEMGATE_SERVICE_KEYS: SERVICE_KEY, LOG_LEVEL: 'silent', ...options.env }),
-    { synvo: { baseUrl: synvo.url }, memsync: { baseUrl: memsync.url } },
+    loadConfig({ NODE_ENV: 'test', MEMGATE_JWT_SECRET: JWT_SECRET, MEMGATE_SERVICE_KEYS: SERVICE_KEY, LOG_LEVEL: 'silent', ...keyring.env, ...options.env }),
+    { synvo: { baseUrl: synvo.url }, memsync: { baseUrl: memsync.apiUrl } },
     { port: 0, upstreamOptions: { maxAttempts: 1, ...options.upstream } },
   );
   const app = await createApp(config, options.streaming ? { streaming: options.streaming } : {});
@@ -97,6 +99,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       for (const dispose of disposers.splice(0)) await dispose();
       await app.stop();
       await Promise.all([synvo.stop(), memsync.stop()]);
+      keyring.remove();
     },
   };
 }

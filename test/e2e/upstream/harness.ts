@@ -1,12 +1,13 @@
 /** Shared set-up for the upstream client e2e tests: real emulators on port 0, real clients, disposed. */
 import { inspect } from 'node:util';
-import { startMemSyncEmulator } from '../../../emulators/memsync/index.js';
+import { MEMSYNC_SEED_KEYS, startMemSyncEmulator, type RunningMemSyncEmulator } from '../../../emulators/memsync/index.js';
 import { startSynvoEmulator } from '../../../emulators/synvo/index.js';
 import type { MemSyncEmulatorOptions, RunningEmulator, SynvoEmulatorOptions } from '../../../emulators/core/types.js';
 import { createMemSyncClient, createSynvoClient, type UpstreamError } from '../../../src/upstream/index.js';
-import type { MemSyncClient, SynvoClient, UpstreamCallInfo, UpstreamClientOptions } from '../../../src/upstream/types.js';
+import type { MemSyncClient, MemSyncClientConfig, SynvoClient, UpstreamCallInfo, UpstreamClientOptions } from '../../../src/upstream/types.js';
 
 export const SYNVO_KEY = 'synvo-dev-key';
+/** The emulator's app key, for the user-param mode. */
 export const MEMSYNC_KEY = 'memsync-dev-key';
 
 /** Small delays and limits so tests stay fast on a shared 2-core machine. */
@@ -30,7 +31,7 @@ export class Harness {
     return emu;
   }
 
-  async memsyncEmulator(options: MemSyncEmulatorOptions = {}): Promise<RunningEmulator> {
+  async memsyncEmulator(options: MemSyncEmulatorOptions = {}): Promise<RunningMemSyncEmulator> {
     const emu = await startMemSyncEmulator({ generationDelayMs: 5, ...options });
     this.disposers.push(() => emu.stop());
     return emu;
@@ -42,8 +43,17 @@ export class Harness {
     return client;
   }
 
-  memsync(baseUrl: string, options: UpstreamClientOptions = {}, apiKey = MEMSYNC_KEY): MemSyncClient {
-    const client = createMemSyncClient({ baseUrl, apiKey, options: { ...fastOptions, onCall: (c) => this.calls.push(c), ...options } });
+  /**
+   * A MemSync client that sends each user's own key (`keys`: user -> key, the seed accounts by
+   * default), or with `scope` any other client configuration (the user-param mode).
+   */
+  memsync(baseUrl: string, options: UpstreamClientOptions = {}, keys: Record<string, string> = MEMSYNC_SEED_KEYS, scope: Partial<MemSyncClientConfig> = {}): MemSyncClient {
+    const client = createMemSyncClient({
+      baseUrl,
+      keyOf: async (user) => keys[user] ?? null,
+      ...scope,
+      options: { ...fastOptions, onCall: (c) => this.calls.push(c), ...options },
+    });
     this.disposers.push(() => client.close());
     return client;
   }

@@ -77,7 +77,7 @@ describe('upstream resilience', () => {
 
   it('keeps MemSync answering while Synvo hangs on every socket it may use', async () => {
     const synvo = h.synvo(synvoEmu.url, { maxConnections: 2, headersTimeoutMs: 10_000 });
-    const memsync = h.memsync(memsyncEmu.url);
+    const memsync = h.memsync(memsyncEmu.apiUrl);
     synvoEmu.controls.addFault({ route: 'profile', kind: 'latency', ms: 3_000 });
     const controller = new AbortController();
     let synvoSettled = false;
@@ -101,7 +101,7 @@ describe('upstream resilience', () => {
   it('retries a POST whose connection was refused (it never reached the upstream), up to maxAttempts', async () => {
     const port = await closedPort();
     const calls: { attempts: number; errorCode?: string }[] = [];
-    const memsync = createMemSyncClient({ baseUrl: `http://127.0.0.1:${port}`, apiKey: CANARY, options: { retryBaseDelayMs: 1, maxAttempts: 3, onCall: (c) => calls.push(c) } });
+    const memsync = createMemSyncClient({ baseUrl: `http://127.0.0.1:${port}/v1`, keyOf: async () => CANARY, options: { retryBaseDelayMs: 1, maxAttempts: 3, onCall: (c) => calls.push(c) } });
     try {
       const error = await rejection(memsync.storeMemories('alex', { messages: [{ role: 'user', content: 'hello there' }] }));
       expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', service: 'memsync', endpoint: 'memories' });
@@ -115,7 +115,8 @@ describe('upstream resilience', () => {
   it('never shows the API key or URL credentials in any error, however it is rendered', async () => {
     const port = await closedPort();
     const synvo = h.synvo(synvoEmu.url, { maxAttempts: 1, headersTimeoutMs: 200, streamIdleTimeoutMs: 200 }, CANARY);
-    const memsync = h.memsync(memsyncEmu.url, { maxAttempts: 1 }, CANARY);
+    // The canary is the user's own MemSync key here (the emulator takes it as an app key, scoped to `default`).
+    const memsync = h.memsync(memsyncEmu.apiUrl, { maxAttempts: 1 }, { alex: CANARY, newcomer: CANARY });
     const wrongKey = h.synvo(synvoEmu.url, { maxAttempts: 1 }, `${CANARY}-wrong`);
     const refused = createSynvoClient({ baseUrl: `http://memgate:${CANARY}@127.0.0.1:${port}`, apiKey: CANARY, options: { maxAttempts: 1 } });
     const failures: unknown[] = [];

@@ -11,10 +11,11 @@ import { Redis } from 'ioredis';
 import { Agent, FormData, request } from 'undici';
 import WebSocket from 'ws';
 import type { MemSyncEmulatorOptions, RunningEmulator, SynvoEmulatorOptions } from '../../../emulators/core/types.js';
-import { startMemSyncEmulator } from '../../../emulators/memsync/index.js';
+import { startMemSyncEmulator, type RunningMemSyncEmulator } from '../../../emulators/memsync/index.js';
 import { startSynvoEmulator } from '../../../emulators/synvo/index.js';
 import { createApp, type App } from '../../../src/app.js';
 import { loadConfig, withUpstreams } from '../../../src/config.js';
+import { keyringEnv } from '../support/keyring-env.js';
 
 export const JWT_SECRET = 'writes-test-secret-0123456789abcdef';
 export const SERVICE_KEY = 'writes-test-service-key';
@@ -47,7 +48,12 @@ export interface Instance {
 
 export interface WritesHarness {
   synvo: RunningEmulator;
-  memsync: RunningEmulator;
+  memsync: RunningMemSyncEmulator;
+  /**
+   * Signs `user` up to the MemSync emulator (a new account, named after the user) and connects it
+   * through the gateway (`connectMemSync` with the service key). Returns the new key.
+   */
+  connectMemSync(user: string, instance?: number): Promise<string>;
   instances: Instance[];
   redisPrefix: string | null;
   jwt(user: string): Promise<string>;
@@ -70,6 +76,7 @@ export async function startWritesHarness(options: WritesHarnessOptions = {}): Pr
   const synvo = await startSynvoEmulator({ apiKeys: [SYNVO_KEY], processingDelayMs: 100, tokenDelayMs: 1, ...options.synvo });
   const memsync = await startMemSyncEmulator({ apiKeys: [MEMSYNC_KEY], generationDelayMs: 5, ...options.memsync });
   const redisPrefix = options.redis ? `memgate-test:${randomUUID()}:` : null;
+  const keyring = keyringEnv();
   const config = withUpstreams(
     loadConfig({
       NODE_ENV: 'test',
@@ -77,8 +84,9 @@ export async function startWritesHarness(options: WritesHarnessOptions = {}): Pr
       PORT: '0',
       SYNVO_BASE_URL: synvo.url,
       SYNVO_API_KEY: SYNVO_KEY,
-      MEMSYNC_BASE_URL: memsync.url,
+      MEMSYNC_BASE_URL: memsync.apiUrl,
       MEMSYNC_API_KEY: MEMSYNC_KEY,
+      ...keyring.env,
       MEMGATE_JWT_SECRET: JWT_SECRET,
       MEMGATE_SERVICE_KEYS: SERVICE_KEY,
       MEMGATE_FILE_POLL_MS: '30',
@@ -143,6 +151,12 @@ export async function startWritesHarness(options: WritesHarnessOptions = {}): Pr
     memsync,
     instances,
     redisPrefix,
+    async connectMemSync(user, instance = 0) {
+      const { apiKey } = memsync.controls.createAccount(user);
+      const res = await instances[instance]!.post('mutation($apiKey: String!, $user: String) { connectMemSync(apiKey: $apiKey, user: $user) { connected } }', { apiKey, user });
+      if (res.json?.data?.connectMemSync?.connected !== true) throw new Error(`connectMemSync(${user}) failed: ${res.text}`);
+      return apiKey;
+    },
     async jwt(user) {
       const now = Math.floor(Date.now() / 1000);
       return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(user).setIssuedAt(now - 10).setExpirationTime(now + 600)
@@ -158,6 +172,7 @@ export async function startWritesHarness(options: WritesHarnessOptions = {}): Pr
       for (const app of apps) await app.stop();
       await agent.close();
       await Promise.all([synvo.stop(), memsync.stop()]);
+      keyring.remove();
       if (redisPrefix) {
         const redis = new Redis(REDIS_URL);
         const keys = await redis.keys(`${redisPrefix}*`);

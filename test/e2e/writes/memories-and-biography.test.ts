@@ -35,6 +35,8 @@ afterAll(async () => {
 describe('storeMemories', () => {
   it('stores memories that the memory search and the biography reflect at once, invalidating their cached reads', async () => {
     const user = 'memory1';
+    await h.connectMemSync(user);
+    h.memsync.controls.resetCalls();
     const before = await gw.post(BIO, { user });
     expect(before.json.data.user.biography).toEqual({ __typename: 'BiographyNotReady', currentMemoryCount: 0 });
     expect((await gw.post(MEMORIES, { user, q: 'jazz piano' })).json.data.user.memories).toEqual([]);
@@ -69,6 +71,7 @@ describe('storeMemories', () => {
 
   it('lets a JWT caller store memories only as itself', async () => {
     const token = await h.jwt('memory3');
+    await h.connectMemSync('memory3');
     const other = await gw.post(STORE, { user: 'alex', messages: MESSAGES.slice(0, 1) }, { authorization: `Bearer ${token}` });
     expect(other.json.errors[0].extensions.code).toBe('FORBIDDEN');
     const own = await gw.post(STORE, { messages: MESSAGES.slice(0, 1) }, { authorization: `Bearer ${token}` });

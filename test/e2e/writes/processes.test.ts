@@ -19,6 +19,9 @@ import { startSynvoEmulator } from '../../../emulators/synvo/index.js';
 import type { LiveUpdatesStats } from '../../../src/live/live-updates.js';
 import { MEMSYNC_KEY, REDIS_URL, SERVICE_KEY, subscribe, SYNVO_KEY, textFile } from './harness.js';
 import { EventsSubscriptionDocument, FileStatusDocument, ProfileDocument, UploadDocument } from './operations.js';
+import { keyringEnv } from '../support/keyring-env.js';
+
+const keyring = keyringEnv();
 
 interface GatewayProcess {
   child: ChildProcess;
@@ -43,8 +46,9 @@ async function startGateway(): Promise<GatewayProcess> {
       PORT: '0',
       SYNVO_BASE_URL: synvo.url,
       SYNVO_API_KEY: SYNVO_KEY,
-      MEMSYNC_BASE_URL: memsync.url,
+      MEMSYNC_BASE_URL: memsync.apiUrl,
       MEMSYNC_API_KEY: MEMSYNC_KEY,
+      ...keyring.env,
       MEMGATE_SERVICE_KEYS: SERVICE_KEY,
       MEMGATE_FILE_POLL_MS: '30',
       REDIS_URL,
@@ -90,6 +94,7 @@ afterAll(async () => {
     }),
   );
   await Promise.all([synvo?.stop(), memsync?.stop()]);
+  keyring.remove();
   const redis = new Redis(REDIS_URL);
   const keys = await redis.keys(`${prefix}*`);
   if (keys.length > 0) await redis.del(...keys);
