@@ -81,7 +81,7 @@ describe('the envelope shape fault', () => {
 
   it('is refused with 400 on a route MemSync does not have, or as Synvo\'s alternate variant', async () => {
     expect((await call(emu.url, 'POST', '/__emulator/faults', { key: null, json: { route: 'bio', kind: 'shape', variant: 'alternate' } })).status).toBe(400);
-    expect((await call(emu.url, 'POST', '/__emulator/faults', { key: null, json: { route: 'profile', kind: 'shape', variant: 'envelope' } })).status).toBe(400);
+    expect((await call(emu.url, 'POST', '/__emulator/faults', { key: null, json: { route: 'query', kind: 'shape', variant: 'envelope' } })).status).toBe(400);
   });
 });
 

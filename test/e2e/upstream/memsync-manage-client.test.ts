@@ -10,7 +10,7 @@ describe('MemSync client: profile and memory management', () => {
 
   beforeAll(async () => {
     emu = await h.memsyncEmulator();
-    memsync = h.memsync(emu.url, { maxAttempts: 3 });
+    memsync = h.memsync(emu.apiUrl, { maxAttempts: 3 });
   });
   afterAll(() => h.dispose());
   beforeEach(() => {
