@@ -35,7 +35,7 @@ export interface Answer {
 export interface HostileGateway extends Gateway {
   /** Sends one raw HTTP request (no hang: headers and body each have a deadline). */
   send(options: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<Answer>;
-  /** Runs many requests, a few at a time. */
+  /** Runs many requests, a few at a time, with an ordinary request served among them. */
   all<T>(tasks: Array<() => Promise<T>>, concurrency?: number): Promise<T[]>;
   /** Asserts an ordinary request is still answered (the server keeps serving). */
   expectServing(): Promise<void>;
@@ -51,18 +51,21 @@ export async function startHostileGateway(options: GatewayOptions = {}): Promise
     const res = await request(`${gw.origin}${path}`, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher: agent });
     return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
   };
+  const serving = async () => {
+    const res = await send({ headers: { ...asService, 'content-type': 'application/json' }, body: JSON.stringify({ query: ORDINARY }) });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.text)).toEqual({ data: { user: { name: 'default' } } });
+  };
   return {
     ...gw,
     send,
-    all: (tasks, concurrency = 8) => {
+    async all(tasks, concurrency = 8) {
       const limit = pLimit(concurrency);
-      return Promise.all(tasks.map((task) => limit(task)));
+      // An ordinary caller is served while the hostile ones are being answered, not only after.
+      const [results] = await Promise.all([Promise.all(tasks.map((task) => limit(task))), serving()]);
+      return results;
     },
-    async expectServing() {
-      const res = await send({ headers: { ...asService, 'content-type': 'application/json' }, body: JSON.stringify({ query: ORDINARY }) });
-      expect(res.status).toBe(200);
-      expect(JSON.parse(res.text)).toEqual({ data: { user: { name: 'default' } } });
-    },
+    expectServing: serving,
     expectCleanLogs() {
       const logs = gw.logs();
       for (const secret of SECRETS) expect(logs).not.toContain(secret);
