@@ -3,5 +3,5 @@ export { createSynvoClient } from './synvo/client.js';
 export { createMemSyncClient } from './memsync/client.js';
 export { UpstreamError, isUpstreamError } from './errors.js';
 export * from './vocabulary.js';
-export { resolveClientOptions } from './transport.js';
+export { resolveClientOptions } from './transport/index.js';
 export type * from './types.js';

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { InputRejected, UpstreamError } from '../errors.js';
-import { createUpstreamTransport, type UpstreamRequest } from '../transport.js';
+import { createUpstreamTransport, type UpstreamRequest } from '../transport/index.js';
 import type {
   Bio,
   BioQuery,
