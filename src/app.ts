@@ -153,6 +153,7 @@ function createSharedState(
     pubsub: redis ? createRedisPubSub({ publisher: redis.get('commands'), subscriber: redis.get('subscriber'), prefix }) : createMemoryPubSub(),
     pollIntervalMs: config.live.pollIntervalMs,
     eventsPollIntervalMs: config.live.eventsPollIntervalMs,
+    eventsWindow: config.live.eventsWindow,
     onFileSettled: invalidator.afterFileSettled,
     onNewEvents: (user) => invalidator.after('newEvents', user),
     onError,

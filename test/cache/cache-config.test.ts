@@ -5,7 +5,7 @@ describe('cache and live-update settings', () => {
   it('default to a 30 s cache of 10,000 entries, 1 s polling and the memgate: Redis prefix', () => {
     const config = loadConfig({});
     expect(config.cache).toEqual({ ttlMs: 30_000, maxEntries: 10_000 });
-    expect(config.live).toEqual({ pollIntervalMs: 1_000, eventsPollIntervalMs: 5_000 });
+    expect(config.live).toEqual({ pollIntervalMs: 1_000, eventsPollIntervalMs: 5_000, eventsWindow: 200 });
     expect(config.redisPrefix).toBe('memgate:');
     expect(config.redisUrl).toBeNull();
   });
