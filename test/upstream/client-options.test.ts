@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveClientOptions } from '../../src/upstream/transport.js';
+import { resolveClientOptions } from '../../src/upstream/transport/index.js';
 
 describe('resolveClientOptions', () => {
   it('defaults every timeout to seconds, not undici’s five minutes', () => {
