@@ -1,15 +1,14 @@
 /**
  * A small yoga server on a real node:http socket (port 0) for the production plugins' tests:
  * a schema with a nested type, a query that echoes, one that fails unexpectedly, and a
- * subscription that ticks until it is stopped. The caller comes from `x-test-user` /
- * `x-test-service` headers, shaped like the gateway's `context.caller`.
+ * subscription that ticks until it is stopped, served over HTTP and (with `ws`) over the gateway's own
+ * graphql-ws adapter. The caller comes from `x-test-user` / `x-test-service` headers (over a socket,
+ * the `connection_init` payload's `user`), shaped like the gateway's `context.caller`.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GraphQLError } from 'graphql';
 import { createSchema, createYoga, type Plugin, type YogaServerOptions } from 'graphql-yoga';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { attachGraphQLWs } from '../../src/server/ws.js';
 
 export const typeDefs = /* GraphQL */ `
   type Node { id: ID!, name: String, child: Node }
@@ -71,7 +70,8 @@ export async function startPluginServer(options: PluginServerOptions): Promise<P
     }),
     logging: false,
     plugins: options.plugins,
-    context: ({ request }) => {
+    context: ({ request, socket, connectionParams }: { request: Request; socket?: unknown; connectionParams?: Record<string, unknown> }) => {
+      if (socket) return { caller: { kind: 'user', name: String(connectionParams?.['user'] ?? 'ws-user') } };
       const user = request.headers.get('x-test-user');
       const service = request.headers.get('x-test-service');
       return { caller: user ? { kind: 'user', name: user } : service ? { kind: 'service', keyId: service } : null };
@@ -79,52 +79,11 @@ export async function startPluginServer(options: PluginServerOptions): Promise<P
     ...options.yoga,
   });
   const server = createServer(yoga);
-  let disposeWs: (() => Promise<void>) | null = null;
-  if (options.ws) {
-    const wss = new WebSocketServer({ server, path: '/graphql' });
-    type Enveloped = ReturnType<typeof yoga.getEnveloped>;
-    const pipelines = new WeakMap<object, Enveloped>();
-    const disposable = useServer(
-      {
-        execute: (args) => pipelines.get(args.contextValue as object)!.execute(args),
-        subscribe: (args) => pipelines.get(args.contextValue as object)!.subscribe(args),
-        onSubscribe: async (ctx, _id, params) => {
-          const request = new Request('http://localhost/graphql', {
-            method: 'POST',
-            headers: { 'x-test-user': String(ctx.connectionParams?.['user'] ?? 'ws-user') },
-          });
-          const enveloped = yoga.getEnveloped({
-            request,
-            socket: ctx.extra.socket,
-            params,
-          });
-          let document;
-          try {
-            document = enveloped.parse(params.query);
-          } catch (error) {
-            // As src/server/ws.ts does: a refused text is an `error` message, not a closed socket.
-            if (error instanceof GraphQLError) return [error];
-            throw error;
-          }
-          const errors = enveloped.validate(enveloped.schema, document);
-          if (errors.length) return errors;
-          const contextValue = await enveloped.contextFactory();
-          pipelines.set(contextValue, enveloped);
-          return {
-            schema: enveloped.schema,
-            operationName: params.operationName,
-            document,
-            variableValues: params.variables,
-            contextValue,
-          };
-        },
-      },
-      wss,
-    );
-    disposeWs = async () => {
-      await disposable.dispose();
-    };
-  }
+  // The gateway's own graphql-ws adapter (src/server/ws.ts): every socket is let in, and its
+  // operations run through this yoga as the caller of the `connection_init` payload's `user`.
+  const ws = options.ws
+    ? attachGraphQLWs(server, yoga, { authenticate: async () => ({ kind: 'service', keyId: 'test' }) }, { path: '/graphql', closeGraceMs: 100 })
+    : null;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
@@ -134,7 +93,7 @@ export async function startPluginServer(options: PluginServerOptions): Promise<P
     wsUrl: `ws://127.0.0.1:${port}/graphql`,
     server,
     async stop() {
-      await disposeWs?.();
+      await ws?.dispose();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
