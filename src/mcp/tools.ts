@@ -82,10 +82,11 @@ export const MCP_TOOLS: readonly McpToolDefinition[] = [
     name: 'store_conversation',
     title: 'Store a conversation',
     description:
-      'Stores conversation messages in MemSync, which extracts lasting memories from them (facts, preferences, events). ' +
-      'Send the turns worth remembering, oldest first.',
-    document: `mutation StoreConversation($messages: [MessageInput!]!, $user: String) {
-  storeMemories(messages: $messages, user: $user) {
+      'Stores conversation messages (USER and ASSISTANT turns) in MemSync, which extracts lasting memories from them ' +
+      '(facts, preferences, events). Send the turns worth remembering, oldest first; give the same threadId to every part ' +
+      'of one conversation.',
+    document: `mutation StoreConversation($messages: [MessageInput!]!, $threadId: String, $source: String, $user: String) {
+  storeMemories(messages: $messages, threadId: $threadId, source: $source, user: $user) {
     count
     categories
     memories { id text categories type }

@@ -107,6 +107,24 @@ test('a user nobody knows anything about gets an empty, complete context', async
   expect(c!.sources.map((s) => s!.found)).toEqual([0, 0, 0, 0, 0]);
 });
 
+test("a user whose MemSync account is not connected: Synvo's part, MemSync's sources NOT_CONNECTED, no MemSync call", async () => {
+  const disconnect = await h.post({ query: 'mutation { disconnectMemSync(user: "alex") { connected } }' }, asService);
+  expect(disconnect.json.data.disconnectMemSync.connected).toBe(false);
+  try {
+    h.resetUpstreams();
+    const { context: c, json } = await context('alex', 'hiking trails');
+    expect(json.errors).toBeUndefined();
+    expect(c!.complete).toBe(true);
+    expect(c!.sources.map((s) => s!.status)).toEqual(['OK', 'OK', 'NOT_CONNECTED', 'NOT_CONNECTED', 'OK']);
+    expect(c!.items.length).toBeGreaterThan(0);
+    expect(c!.items.every((i) => i.service === 'SYNVO')).toBe(true);
+    expect(callsOf(h.memsync)).toEqual({});
+  } finally {
+    const reconnect = await h.post({ query: 'mutation { connectMemSync(apiKey: "memsync-key-alex", user: "alex") { connected } }' }, asService);
+    expect(reconnect.json.data.connectMemSync.connected).toBe(true);
+  }
+});
+
 test('a small budget keeps the best items and counts the rest as omitted', async () => {
   const full = (await context('alex', 'machine learning in Python', 32_000)).context!;
   const small = (await context('alex', 'machine learning in Python', 40)).context!;

@@ -89,6 +89,8 @@ export async function expectEveryToolWorks(
   expect(text.startsWith(progress.map((p) => p.message).join(''))).toBe(true);
 
   const stored = await callTool(client, 'store_conversation', {
+    threadId: 'mcp-test-thread',
+    source: 'mcp',
     messages: [
       { role: 'USER', content: 'I adopted a golden retriever called Biscuit and we go running together every single morning before work.' },
       { role: 'ASSISTANT', content: 'Biscuit sounds like a great running partner!' },
