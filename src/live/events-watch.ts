@@ -29,33 +29,81 @@ class EventsWatch {
   }
 }
 
-export function createEventsWatches(ctx: LiveContext, settings: EventsWatchSettings) {
-  const { synvo, state, pubsub, onError } = ctx;
-  // Outlives a lease handed over (or expired with a crashed instance), so the next poller diffs instead of starting afresh.
-  const watchTtl = 2 * settings.leaseTtlMs + settings.intervalMs;
-  const watches = new Map<string, EventsWatch>();
-  const streams = new Set<() => void>();
-  let polls = 0;
+/** The events watches of one LiveUpdates: a watch per user with subscribers on this instance. */
+export class EventsWatches {
+  readonly #ctx: LiveContext;
+  readonly #settings: EventsWatchSettings;
+  /** Outlives a lease handed over (or expired with a crashed instance), so the next poller diffs instead of starting afresh. */
+  readonly #watchTtl: number;
+  readonly #watches = new Map<string, EventsWatch>();
+  readonly #streams = new Set<() => void>();
+  #polls = 0;
 
-  const watching = (watch: EventsWatch) => !ctx.closing.aborted && !watch.done && watch.subscribers.size > 0;
+  constructor(ctx: LiveContext, settings: EventsWatchSettings) {
+    this.#ctx = ctx;
+    this.#settings = settings;
+    this.#watchTtl = 2 * settings.leaseTtlMs + settings.intervalMs;
+  }
+
+  /** The user's new events from now on, each once. */
+  watchEvents(user: string): AsyncIterableIterator<SynvoEvent> {
+    return new Repeater<SynvoEvent>(async (push, stop) => {
+      if (this.#ctx.closing.aborted) return stop();
+      const subscriber = (event: SynvoEvent) => void push(event);
+      const watch = this.#join(user, subscriber);
+      this.#streams.add(stop);
+      await stop;
+      this.#streams.delete(stop);
+      watch.subscribers.delete(subscriber);
+      if (!this.#watching(watch)) watch.poller?.wake();
+    });
+  }
+
+  stats() {
+    return { eventPolls: this.#polls, activeEventUsers: this.#watches.size };
+  }
+
+  close(): void {
+    for (const stop of [...this.#streams]) stop();
+    for (const watch of this.#watches.values()) watch.poller?.wake();
+  }
+
+  #watching(watch: EventsWatch): boolean {
+    return !this.#ctx.closing.aborted && !watch.done && watch.subscribers.size > 0;
+  }
+
+  /** Adds a subscriber, starting the user's watch if this is the first. */
+  #join(user: string, subscriber: (event: SynvoEvent) => void): EventsWatch {
+    const existing = this.#watches.get(user);
+    if (existing) {
+      existing.subscribers.add(subscriber);
+      return existing;
+    }
+    const watch = new EventsWatch(user);
+    watch.subscribers.add(subscriber);
+    this.#watches.set(user, watch);
+    this.#ctx.spawn(() => this.#run(watch), 'events watch');
+    return watch;
+  }
 
   /**
    * One poll. `seen`: the identities this holder's last poll returned, or undefined on its first
    * poll since taking the lease. Returns the identities of this poll.
    */
-  async function pollEvents(user: string, seen: ReadonlySet<string> | undefined): Promise<Set<string>> {
-    polls += 1;
+  async #poll(user: string, seen: ReadonlySet<string> | undefined): Promise<Set<string>> {
+    const { synvo, state, pubsub } = this.#ctx;
+    this.#polls += 1;
     // Straight to Synvo: a cached list would hide what is new. Only the gateway stopping cancels it.
-    const events = await synvo.getEvents(user, { limit: ctx.eventsWindow }, { signal: ctx.closing });
+    const events = await synvo.getEvents(user, { limit: this.#ctx.eventsWindow }, { signal: this.#ctx.closing });
     const ids = events.map(eventId);
-    const watched = await state.renewEventsWatch(user, watchTtl, ANNOUNCED_TTL_MS);
+    const watched = await state.renewEventsWatch(user, this.#watchTtl, ANNOUNCED_TTL_MS);
     // A holder that polled before under this lease watched all along, even if its own slow polls let
     // the watch lapse: it restarts the watch and diffs as usual, so nothing new is swallowed.
-    if (!watched && seen !== undefined) await state.startEventsWatch(user, watchTtl);
+    if (!watched && seen !== undefined) await state.startEventsWatch(user, this.#watchTtl);
     else if (!watched) {
       // Nobody watched this user's events: what is there now is the baseline, announced to no one.
       await state.markAnnounced(user, ids, ANNOUNCED_TTL_MS);
-      await state.startEventsWatch(user, watchTtl);
+      await state.startEventsWatch(user, this.#watchTtl);
       return new Set(ids);
     }
     // A poller taking over (seen undefined) checks every event against the shared announced set,
@@ -66,85 +114,51 @@ export function createEventsWatches(ctx: LiveContext, settings: EventsWatchSetti
     const fresh = candidates.filter((_c, i) => isNew[i]).map((c) => c.event);
     if (fresh.length > 0) {
       // New events mean a processed file: what a subscriber reads after an event reflects it.
-      await settings.onNewEvents(user);
+      await this.#settings.onNewEvents(user);
       for (const event of fresh) pubsub.publish('events', user, event);
     }
     return new Set(ids);
   }
 
-  async function run(watch: EventsWatch) {
+  async #run(watch: EventsWatch): Promise<void> {
     // Events published by whichever instance polls (or announces an upload), for every local subscriber.
-    const updates = pubsub.subscribe('events', watch.user);
+    const updates = this.#ctx.pubsub.subscribe('events', watch.user);
     const relay = (async () => {
       for await (const event of updates) for (const subscriber of watch.subscribers) subscriber(event);
     })();
     let seen: Set<string> | undefined;
     watch.poller = new LeasedPoller({
       key: watch.key,
-      lease: state,
-      intervalMs: settings.intervalMs,
-      leaseTtlMs: settings.leaseTtlMs,
-      clock: ctx.clock,
-      wanted: () => watching(watch),
-      async poll(fresh) {
+      lease: this.#ctx.state,
+      intervalMs: this.#settings.intervalMs,
+      leaseTtlMs: this.#settings.leaseTtlMs,
+      clock: this.#ctx.clock,
+      wanted: () => this.#watching(watch),
+      poll: async (fresh) => {
         // Another instance may have polled meanwhile: start from the shared state again.
         if (fresh) seen = undefined;
         try {
-          seen = await pollEvents(watch.user, seen);
+          seen = await this.#poll(watch.user, seen);
         } catch (error) {
           // Subscriptions stay open: the next tick tries again.
-          if (watching(watch)) onError(error, 'poll events');
+          if (this.#watching(watch)) this.#ctx.onError(error, 'poll events');
         }
       },
-      async follow() {
+      follow: async () => {
         seen = undefined;
       },
       // With the last check: a new subscriber now gets a new watch.
-      stopped() {
+      stopped: () => {
         watch.done = true;
-        if (watches.get(watch.user) === watch) watches.delete(watch.user);
+        if (this.#watches.get(watch.user) === watch) this.#watches.delete(watch.user);
       },
-      onError,
+      onError: this.#ctx.onError,
     });
     try {
       await watch.poller.run();
     } finally {
       await updates.return();
-      await relay.catch((error: unknown) => onError(error, 'events fan-out'));
+      await relay.catch((error: unknown) => this.#ctx.onError(error, 'events fan-out'));
     }
   }
-
-  /** Adds a subscriber, starting the user's watch if this is the first. */
-  const join = (user: string, subscriber: (event: SynvoEvent) => void): EventsWatch => {
-    const existing = watches.get(user);
-    if (existing) {
-      existing.subscribers.add(subscriber);
-      return existing;
-    }
-    const watch = new EventsWatch(user);
-    watch.subscribers.add(subscriber);
-    watches.set(user, watch);
-    ctx.spawn(() => run(watch), 'events watch');
-    return watch;
-  };
-
-  return {
-    watchEvents(user: string): AsyncIterableIterator<SynvoEvent> {
-      return new Repeater<SynvoEvent>(async (push, stop) => {
-        if (ctx.closing.aborted) return stop();
-        const subscriber = (event: SynvoEvent) => void push(event);
-        const watch = join(user, subscriber);
-        streams.add(stop);
-        await stop;
-        streams.delete(stop);
-        watch.subscribers.delete(subscriber);
-        if (!watching(watch)) watch.poller?.wake();
-      });
-    },
-    stats: () => ({ eventPolls: polls, activeEventUsers: watches.size }),
-    close() {
-      for (const stop of [...streams]) stop();
-      for (const watch of watches.values()) watch.poller?.wake();
-    },
-  };
 }

@@ -39,32 +39,81 @@ class FileChannel {
   }
 }
 
-export function createFileWatches(ctx: LiveContext, settings: FileWatchSettings) {
-  const { synvo, state, pubsub, clock, onError } = ctx;
-  const channels = new Map<string, FileChannel>();
-  let polls = 0;
+/** The file watches of one LiveUpdates: a channel per (user, file) being followed. */
+export class FileWatches {
+  readonly #ctx: LiveContext;
+  readonly #settings: FileWatchSettings;
+  readonly #channels = new Map<string, FileChannel>();
+  #polls = 0;
 
-  const deliver = (channel: FileChannel, snapshot: FileStatusSnapshot) => {
+  constructor(ctx: LiveContext, settings: FileWatchSettings) {
+    this.#ctx = ctx;
+    this.#settings = settings;
+  }
+
+  /** Every status of the file from now on (the current one first), ending after a final one. */
+  watchFile(user: string, fileId: string): AsyncIterableIterator<FileStatusSnapshot> {
+    return new Repeater<FileStatusSnapshot>(async (push, stop) => {
+      if (this.#ctx.closing.aborted) return stop();
+      const channel = this.#channelFor(user, fileId);
+      const watcher: Watcher = { push: (snapshot) => void push(snapshot), fail: (error) => stop(error) };
+      if (channel.last) void push({ fileId, status: channel.last });
+      channel.watchers.add(watcher);
+      await stop;
+      channel.watchers.delete(watcher);
+      if (!this.#wanted(channel)) channel.poller?.wake();
+    });
+  }
+
+  /** Follows a file just uploaded through the gateway until it is processed, subscribers or not. */
+  async trackUpload(user: string, fileId: string, uploadedAt: Date): Promise<void> {
+    if (this.#ctx.closing.aborted) return;
+    await this.#ctx.state
+      .setUploadTime(`${user}/${fileId}`, uploadedAt.getTime(), SNAPSHOT_TTL_MS)
+      .catch((error: unknown) => this.#ctx.onError(error, 'track upload'));
+    this.#channelFor(user, fileId).trackedUntil = this.#ctx.clock.now() + this.#settings.trackUploadsForMs;
+  }
+
+  stats() {
+    return { polls: this.#polls, activeFiles: this.#channels.size };
+  }
+
+  close(): void {
+    for (const channel of [...this.#channels.values()]) this.#finish(channel);
+  }
+
+  #channelFor(user: string, fileId: string): FileChannel {
+    const existing = this.#channels.get(`${user}/${fileId}`);
+    if (existing) return existing;
+    const channel = new FileChannel(user, fileId);
+    this.#channels.set(channel.key, channel);
+    this.#ctx.spawn(() => this.#run(channel), 'file watch');
+    return channel;
+  }
+
+  #deliver(channel: FileChannel, snapshot: FileStatusSnapshot): void {
     if (channel.done || snapshot.status === channel.last) return;
     channel.last = snapshot.status;
     for (const watcher of channel.watchers) watcher.push(snapshot);
-    if (terminal.has(snapshot.status)) finish(channel);
-  };
+    if (terminal.has(snapshot.status)) this.#finish(channel);
+  }
 
-  const finish = (channel: FileChannel, error?: unknown) => {
+  #finish(channel: FileChannel, error?: unknown): void {
     if (channel.done) return;
     channel.done = true;
     for (const watcher of channel.watchers) watcher.fail(error);
     channel.watchers.clear();
     channel.poller?.wake();
-    if (channels.get(channel.key) === channel) channels.delete(channel.key);
-  };
+    if (this.#channels.get(channel.key) === channel) this.#channels.delete(channel.key);
+  }
 
-  const wanted = (channel: FileChannel) =>
-    !ctx.closing.aborted && !channel.done && (channel.watchers.size > 0 || channel.trackedUntil > clock.now());
+  #wanted(channel: FileChannel): boolean {
+    return !this.#ctx.closing.aborted && !channel.done && (channel.watchers.size > 0 || channel.trackedUntil > this.#ctx.clock.now());
+  }
 
   /** The events a processed file produced, each announced once (the events watches share the set). */
-  async function announceEvents(channel: FileChannel) {
+  async #announceEvents(channel: FileChannel): Promise<void> {
+    const { synvo, state, pubsub } = this.#ctx;
     try {
       let since = await state.getUploadTime(channel.key);
       if (since === undefined) {
@@ -73,111 +122,78 @@ export function createFileWatches(ctx: LiveContext, settings: FileWatchSettings)
       }
       if (since === undefined) return;
       const from = since;
-      const fresh = (await synvo.getEvents(channel.user, { limit: ctx.eventsWindow })).filter((e) => e.mentionTime.getTime() >= from);
+      const fresh = (await synvo.getEvents(channel.user, { limit: this.#ctx.eventsWindow })).filter((e) => e.mentionTime.getTime() >= from);
       const isNew = await state.markAnnounced(channel.user, fresh.map(eventId), ANNOUNCED_TTL_MS);
       fresh.forEach((event, i) => {
         if (isNew[i]) pubsub.publish('events', channel.user, event);
       });
     } catch (error) {
-      onError(error, 'announce events');
+      this.#ctx.onError(error, 'announce events');
     }
   }
 
   /** One status poll by the lease holder; a change is published (and settled) before it is delivered. */
-  async function pollStatus(channel: FileChannel, failures: { count: number }) {
+  async #pollStatus(channel: FileChannel, failures: { count: number }): Promise<void> {
+    const { synvo, state, pubsub } = this.#ctx;
     try {
-      polls += 1;
+      this.#polls += 1;
       const result = await synvo.getFileStatus(channel.user, channel.fileId);
       failures.count = 0;
       const snapshot: FileStatusSnapshot = { fileId: result.fileId || channel.fileId, status: result.status };
       if (snapshot.status === channel.last) return;
       // Stale reads dropped and new events out before anyone hears COMPLETED, so what a client
       // reads or receives after it reflects the file.
-      if (terminal.has(snapshot.status)) await settings.onFileSettled(channel.user, snapshot.status);
-      if (snapshot.status === 'COMPLETED') await announceEvents(channel);
+      if (terminal.has(snapshot.status)) await this.#settings.onFileSettled(channel.user, snapshot.status);
+      if (snapshot.status === 'COMPLETED') await this.#announceEvents(channel);
       await state.setStatus(channel.key, snapshot, SNAPSHOT_TTL_MS);
       pubsub.publish('fileStatus', channel.key, snapshot);
-      deliver(channel, snapshot);
+      this.#deliver(channel, snapshot);
     } catch (error) {
       failures.count += 1;
-      onError(error, 'poll file status');
-      if (failures.count >= settings.maxPollFailures) finish(channel, error);
+      this.#ctx.onError(error, 'poll file status');
+      if (failures.count >= this.#settings.maxPollFailures) this.#finish(channel, error);
     }
   }
 
-  async function run(channel: FileChannel) {
+  async #run(channel: FileChannel): Promise<void> {
+    const { state, pubsub } = this.#ctx;
     const updates = pubsub.subscribe('fileStatus', channel.key);
     const relay = (async () => {
-      for await (const snapshot of updates) deliver(channel, snapshot);
+      for await (const snapshot of updates) this.#deliver(channel, snapshot);
     })();
     const lastKnown = () => state.getStatus(channel.key).catch(() => undefined);
     const failures = { count: 0 };
     channel.poller = new LeasedPoller({
       key: channel.key,
       lease: state,
-      intervalMs: settings.intervalMs,
-      leaseTtlMs: settings.leaseTtlMs,
-      clock,
-      wanted: () => wanted(channel),
-      async poll(fresh) {
+      intervalMs: this.#settings.intervalMs,
+      leaseTtlMs: this.#settings.leaseTtlMs,
+      clock: this.#ctx.clock,
+      wanted: () => this.#wanted(channel),
+      poll: async (fresh) => {
         // A lease just taken may be one released by an instance that saw the file finish.
         const latest = fresh ? await lastKnown() : undefined;
-        if (latest && terminal.has(latest.status)) deliver(channel, latest);
-        else await pollStatus(channel, failures);
+        if (latest && terminal.has(latest.status)) this.#deliver(channel, latest);
+        else await this.#pollStatus(channel, failures);
       },
-      async follow() {
+      follow: async () => {
         // Another instance polls; its snapshot covers a message missed while subscribing.
         const snapshot = await lastKnown();
-        if (snapshot) deliver(channel, snapshot);
+        if (snapshot) this.#deliver(channel, snapshot);
       },
       // With the last `wanted` check: a new watcher now gets a new channel.
-      stopped: () => finish(channel),
-      onError,
+      stopped: () => this.#finish(channel),
+      onError: this.#ctx.onError,
     });
     try {
       // A file already finished (on any instance) needs no upstream call.
       const known = await lastKnown();
-      if (known && terminal.has(known.status)) deliver(channel, known);
+      if (known && terminal.has(known.status)) this.#deliver(channel, known);
       await channel.poller.run();
     } finally {
-      finish(channel);
+      this.#finish(channel);
       await updates.return();
       await relay.catch(() => {});
     }
   }
-
-  const channelFor = (user: string, fileId: string): FileChannel => {
-    let channel = channels.get(`${user}/${fileId}`);
-    if (!channel) {
-      const created = new FileChannel(user, fileId);
-      channels.set(created.key, created);
-      ctx.spawn(() => run(created), 'file watch');
-      channel = created;
-    }
-    return channel;
-  };
-
-  return {
-    watchFile(user: string, fileId: string): AsyncIterableIterator<FileStatusSnapshot> {
-      return new Repeater<FileStatusSnapshot>(async (push, stop) => {
-        if (ctx.closing.aborted) return stop();
-        const channel = channelFor(user, fileId);
-        const watcher: Watcher = { push: (snapshot) => void push(snapshot), fail: (error) => stop(error) };
-        if (channel.last) void push({ fileId, status: channel.last });
-        channel.watchers.add(watcher);
-        await stop;
-        channel.watchers.delete(watcher);
-        if (!wanted(channel)) channel.poller?.wake();
-      });
-    },
-    async trackUpload(user: string, fileId: string, uploadedAt: Date) {
-      if (ctx.closing.aborted) return;
-      await state.setUploadTime(`${user}/${fileId}`, uploadedAt.getTime(), SNAPSHOT_TTL_MS).catch((error: unknown) => onError(error, 'track upload'));
-      channelFor(user, fileId).trackedUntil = clock.now() + settings.trackUploadsForMs;
-    },
-    stats: () => ({ polls, activeFiles: channels.size }),
-    close() {
-      for (const channel of [...channels.values()]) finish(channel);
-    },
-  };
 }

@@ -4,8 +4,8 @@
  * both on the `LeasedPoller`).
  */
 import type { FileStatus, SynvoClient, SynvoEvent } from '../upstream/types.js';
-import { createEventsWatches } from './events-watch.js';
-import { createFileWatches } from './file-watch.js';
+import { EventsWatches } from './events-watch.js';
+import { FileWatches } from './file-watch.js';
 import { systemClock, type Clock } from './leased-poller.js';
 import type { LiveContext } from './live-context.js';
 import type { LivePubSub } from './live-pubsub.js';
@@ -103,22 +103,22 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
   };
   const interval = options.pollIntervalMs ?? 1_000;
   const eventsInterval = options.eventsPollIntervalMs ?? 5_000;
-  const files = createFileWatches(ctx, {
+  const files = new FileWatches(ctx, {
     intervalMs: interval,
     leaseTtlMs: options.leaseTtlMs ?? Math.max(3 * interval, 10_000),
     trackUploadsForMs: options.trackUploadsForMs ?? 600_000,
     maxPollFailures: options.maxPollFailures ?? 5,
     onFileSettled: options.onFileSettled ?? (async () => {}),
   });
-  const events = createEventsWatches(ctx, {
+  const events = new EventsWatches(ctx, {
     intervalMs: eventsInterval,
     leaseTtlMs: options.eventsLeaseTtlMs ?? Math.max(3 * eventsInterval, 10_000),
     onNewEvents: options.onNewEvents ?? (async () => {}),
   });
   return {
-    watchFile: files.watchFile,
-    watchEvents: events.watchEvents,
-    trackUpload: files.trackUpload,
+    watchFile: (user, fileId) => files.watchFile(user, fileId),
+    watchEvents: (user) => events.watchEvents(user),
+    trackUpload: (user, fileId, uploadedAt) => files.trackUpload(user, fileId, uploadedAt),
     stats: () => ({ ...files.stats(), ...events.stats() }),
     async close() {
       closing.abort();

@@ -177,7 +177,7 @@ export function createMemSyncClient(config: MemSyncClientConfig): MemSyncClient 
               rerank: query.rerank,
               include_bio: query.includeBio,
             },
-            // A POST is replayed only when it provably never reached MemSync (issue 4's rule), even a read-only one.
+            // A POST is replayed only when it provably never reached MemSync, even a read-only one.
             retry: 'unsent',
             acceptStatuses: [404],
             ownNotFound: (body) => body.upstreamCode === 'NO_MEMORIES_FOUND',

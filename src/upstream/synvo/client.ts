@@ -30,7 +30,16 @@ class StreamedFile extends File {
   }
 }
 
-/** Synvo's own 404 for a sub-user without data: `{"error":"User not found","detail":...}`. */
+/** The multipart form of an upload: a real File is sent as is; anything else File-like is streamed. */
+function uploadForm(user: string, file: UploadInput, path: string): FormData {
+  const form = new FormData();
+  form.append('path', path);
+  form.append('sub_user_name', user);
+  form.append('file', file instanceof File ? file : new StreamedFile(file));
+  return form;
+}
+
+/** Synvo's own 404 for a sub-user without data (`{"error":"User not found","detail":...}`): an empty answer. */
 const userNotFound = (body: ErrorBodyInfo) => /\buser not found\b/i.test(body.message ?? '');
 
 /** Earlier turns one question may carry. */
@@ -75,9 +84,7 @@ export function createSynvoClient(config: UpstreamClientConfig): SynvoClient {
   const shared = inputChecks(transport);
   const check = { ...shared, ...synvoChecks(shared) };
   const { answerHeadersTimeoutMs } = transport.options;
-  // 404 for a user with no data yet is an empty answer, recognised by Synvo's own body.
   const noDataYet = { acceptStatuses: [404], ownNotFound: userNotFound } as const;
-
   return {
     service: 'synvo',
     async getProfile(user, opts) {
@@ -117,14 +124,9 @@ export function createSynvoClient(config: UpstreamClientConfig): SynvoClient {
     async uploadFile(user, file, path = '/', opts) {
       check.user('upload', user);
       check.upload(file);
-      const form = new FormData();
-      form.append('path', path);
-      form.append('sub_user_name', user);
-      // A real File is sent as is; anything else File-like is streamed through a StreamedFile.
-      form.append('file', file instanceof File ? file : new StreamedFile(file));
       const statusCodes = { 400: 'BAD_USER_INPUT', 413: 'BAD_USER_INPUT', 415: 'BAD_USER_INPUT' } as const;
       // The body is a one-shot stream: never replayed.
-      const req = { endpoint: 'upload', method: 'POST', path: '/file/upload', multipart: form, retry: 'never', statusCodes, signal: opts?.signal } as const;
+      const req = { endpoint: 'upload', method: 'POST', path: '/file/upload', multipart: uploadForm(user, file, path), retry: 'never', statusCodes, signal: opts?.signal } as const;
       return transport.requestJson(req, (res) => readUpload(res.body));
     },
     async getFileStatus(user, fileId, opts) {
