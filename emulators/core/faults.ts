@@ -12,7 +12,7 @@ export const faultSchema = z.object({
   retryAfter: z.number().nonnegative().optional(),
   tokenDelayMs: z.number().nonnegative().optional(),
   afterTokens: z.number().int().nonnegative().optional(),
-  variant: z.enum(['alternate', 'envelope']).optional(),
+  variant: z.enum(['alternate', 'envelope', 'unscoped']).optional(),
 });
 
 interface ArmedFault {

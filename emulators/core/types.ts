@@ -23,8 +23,12 @@ export interface FaultSpec {
   retryAfter?: number;
   tokenDelayMs?: number;
   afterTokens?: number;
-  /** `alternate`: Synvo's other profile/events shape; `envelope`: MemSync's `{"data","status","timestamp"}` wrapping. */
-  variant?: 'alternate' | 'envelope';
+  /**
+   * `alternate`: Synvo's other profile/events shape; `envelope`: MemSync's `{"data","status","timestamp"}`
+   * wrapping; `unscoped` (Synvo's search): `sub_user_name` ignored, every search answered as `default`'s
+   * (what `npm run probe` must catch on a real account).
+   */
+  variant?: 'alternate' | 'envelope' | 'unscoped';
 }
 
 export interface RouteCalls {

@@ -40,6 +40,7 @@ export async function startSynvoEmulator(options: SynvoEmulatorExtraOptions = {}
         ranker.clear();
       },
       openapi,
+      shapeVariants: ['alternate', 'unscoped'],
     },
     synvoRoutes({
       store,

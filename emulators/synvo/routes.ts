@@ -252,13 +252,16 @@ export function synvoRoutes(o: SynvoRouteOptions): RouteDefinition[] {
     method: 'POST',
     paths: ['/ai/search'],
     user: formUser,
-    handler: async (c) => {
+    // `unscoped`: an upstream whose search ignores sub_user_name (what `npm run probe` checks for).
+    faultKinds: ['shape'],
+    handler: async (c, tools) => {
+      const unscoped = tools.fault(['shape'])?.variant === 'unscoped';
       const form = await formOf(c);
       const message = form?.message;
       if (typeof message !== 'string' || message.trim() === '') {
         return codeError(c, 400, 'message is required', 'INVALID_PAYLOAD');
       }
-      const user = formSubUser(form!);
+      const user = unscoped ? 'default' : formSubUser(form!);
       if (typeof user !== 'string') return codeError(c, 400, 'sub_user_name must be a string', 'INVALID_PAYLOAD');
       const files = store.completedFiles(user);
       return c.json(ranker.search(user, store.version(user), files, message).map(fileHit));

@@ -1,0 +1,110 @@
+/**
+ * `npm run probe` against the emulators, as an operator runs it against the real upstreams: every
+ * endpoint once, each row ok; with faults (MemSync's envelope, a Synvo search that ignores
+ * sub_user_name, a 500, a base URL without /v1) it reports what differs and exits 1.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../../emulators/core/types.js';
+import { MEMSYNC_SEED_KEYS, startMemSyncEmulator, type RunningMemSyncEmulator } from '../../../emulators/memsync/index.js';
+import { startSynvoEmulator } from '../../../emulators/synvo/index.js';
+import { runProbe, type ProbeRow } from '../../../src/probe/probe.js';
+
+const SYNVO_KEY = 'synvo-probe-key-0001';
+let synvo: RunningEmulator;
+let memsync: RunningMemSyncEmulator;
+
+beforeAll(async () => {
+  synvo = await startSynvoEmulator({ apiKeys: [SYNVO_KEY], processingDelayMs: 20, tokenDelayMs: 1 });
+  memsync = await startMemSyncEmulator({ generationDelayMs: 5 });
+});
+afterAll(async () => {
+  await Promise.all([synvo.stop(), memsync.stop()]);
+});
+beforeEach(() => {
+  synvo.controls.reset();
+  memsync.controls.reset();
+});
+
+const options = () => ({
+  synvo: { baseUrl: synvo.apiUrl, apiKey: SYNVO_KEY },
+  memsync: { baseUrl: memsync.apiUrl, apiKey: MEMSYNC_SEED_KEYS.alex },
+  callTimeoutMs: 10_000,
+});
+const row = (rows: ProbeRow[], endpoint: string) => rows.find((r) => r.endpoint === endpoint);
+
+function runCli(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/probe.ts', ...args], {
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  return { exit: once(child, 'exit').then(([code]) => code as number), output: () => output };
+}
+
+describe('npm run probe', () => {
+  it('finds every endpoint as the contract says, calls each once, never prints a key, and exits 0', async () => {
+    const run = runCli([], {
+      SYNVO_BASE_URL: synvo.apiUrl,
+      SYNVO_API_KEY: SYNVO_KEY,
+      MEMSYNC_BASE_URL: memsync.apiUrl,
+      MEMSYNC_PROBE_API_KEY: MEMSYNC_SEED_KEYS.alex,
+    });
+    expect(await run.exit).toBe(0);
+    const out = run.output();
+    for (const endpoint of ['GET /metadata/get_user_profile/', 'GET /metadata/get_user_event/', 'POST /ai/search', 'POST /ai/query', 'GET /file/list', 'GET /profile/bio', 'POST /memories/search']) {
+      expect(out).toMatch(new RegExp(`${endpoint.replace(/[/?]/g, (c) => `\\${c}`)}\\s+200\\s+ok`));
+    }
+    expect(out).toMatch(/sub_user_name scoping\)\s+200\s+ok/);
+    expect(out).toMatch(/key scoping\)\s+200\s+ok/);
+    expect(out).toMatch(/all \d+ checks match upstream-api\.md/);
+    expect(out).not.toContain(SYNVO_KEY);
+    expect(out).not.toContain(MEMSYNC_SEED_KEYS.alex);
+    // Read-only: nothing written; each endpoint once (auth and scoping checks add their own call).
+    const synvoCalls = synvo.controls.calls().routes;
+    expect(Object.fromEntries(Object.entries(synvoCalls).map(([r, c]) => [r, c.total]))).toEqual({ profile: 2, events: 1, search: 2, query: 1, fileList: 1 });
+    expect(Object.fromEntries(Object.entries(memsync.controls.calls().routes).map(([r, c]) => [r, c.total]))).toEqual({ bio: 3, memoriesSearch: 1 });
+  });
+
+  it('reports the differences it finds and exits 1', async () => {
+    memsync.controls.addFault({ route: 'bio', kind: 'shape', variant: 'envelope' });
+    const run = runCli([], { MEMSYNC_BASE_URL: memsync.apiUrl, MEMSYNC_PROBE_API_KEY: MEMSYNC_SEED_KEYS.alex });
+    expect(await run.exit).toBe(1);
+    expect(run.output()).toMatch(/GET \/profile\/bio\s+200\s+differs\s+.*envelope/);
+    expect(run.output()).toMatch(/\d+ of \d+ checks differ from upstream-api\.md/);
+  });
+
+  it('refuses to run without an upstream to probe, naming the variables (exit 2)', async () => {
+    const run = runCli([], { MEMSYNC_BASE_URL: memsync.apiUrl });
+    expect(await run.exit).toBe(2);
+    expect(run.output()).toContain('MEMSYNC_PROBE_API_KEY: required with MEMSYNC_BASE_URL');
+  });
+});
+
+describe('the probe checks', () => {
+  it('catches a Synvo search that ignores sub_user_name', async () => {
+    synvo.controls.addFault({ route: 'search', kind: 'shape', variant: 'unscoped' });
+    const rows = await runProbe(options());
+    expect(row(rows, 'POST /ai/search (sub_user_name scoping)')).toMatchObject({ verdict: 'differs', detail: expect.stringContaining('does not scope /ai/search') });
+  });
+
+  it('names a status, a body that does not fit and a base URL that is not MemSync\'s', async () => {
+    synvo.controls.addFault({ route: 'events', kind: 'status', status: 500, body: { error: 'Internal error' } });
+    synvo.controls.addFault({ route: 'fileList', kind: 'malformed' });
+    const rows = await runProbe({ ...options(), memsync: { baseUrl: memsync.url, apiKey: MEMSYNC_SEED_KEYS.alex } });
+    expect(row(rows, 'GET /metadata/get_user_event/')).toMatchObject({ status: '500', verdict: 'differs' });
+    expect(row(rows, 'GET /file/list')).toMatchObject({ verdict: 'differs', detail: expect.stringContaining('not JSON') });
+    expect(row(rows, 'GET /profile/bio')).toMatchObject({ status: '404', verdict: 'differs', detail: expect.stringContaining('is the base URL right?') });
+  });
+
+  it('with --write, checks scoping with a file of its own and MemSync\'s required fields, and cleans up the file', async () => {
+    const rows = await runProbe({ ...options(), write: true, processingTimeoutMs: 20_000 });
+    expect(rows.filter((r) => r.verdict === 'differs')).toEqual([]);
+    expect(row(rows, 'POST /ai/search (scoping, --write)')).toMatchObject({ verdict: 'ok' });
+    expect(row(rows, 'POST /memories without agent_id (--write)')).toMatchObject({ status: '400', verdict: 'ok' });
+    expect(synvo.controls.calls().routes['fileDelete']?.total).toBe(1);
+  });
+});
