@@ -29,6 +29,8 @@ export interface RouteDefinition {
   handler(c: EmulatorContext, tools: RouteTools): Promise<Response> | Response;
   /** The handler-applied fault kinds this route honours (e.g. `shape`); the wrapper's apply to every route. @default [] */
   faultKinds?: readonly FaultKind[];
+  /** The `shape` variants this route serves. @default the emulator's `shapeVariants` */
+  shapeVariants?: readonly string[];
 }
 
 export interface EmulatorKitOptions {
@@ -100,6 +102,7 @@ export function createEmulator(kit: EmulatorKitOptions, routes: RouteDefinition[
   const faults = new FaultStore();
   const counters = new CallCounter();
   const routeLatency = options.routeLatencyMs ?? {};
+  const routeShapeVariants = new Map(routes.filter((r) => r.shapeVariants).map((r) => [r.id, new Set(r.shapeVariants)]));
   const faultKindsOf = new Map(routes.map((r) => [r.id, new Set<FaultKind>([...wrapperFaultKinds, ...(r.faultKinds ?? [])])]));
 
   /** A fault for a route this emulator has, of a kind that route honours; else what is wrong. */
@@ -111,8 +114,9 @@ export function createEmulator(kit: EmulatorKitOptions, routes: RouteDefinition[
     const kinds = faultKindsOf.get(spec.route);
     if (!kinds) return `route: unknown route '${spec.route}'; expected one of ${[...faultKindsOf.keys()].join(', ')} or *`;
     if (!kinds.has(spec.kind)) return `kind: route '${spec.route}' does not honour '${spec.kind}'; it honours ${[...kinds].join(', ')}`;
-    if (spec.kind === 'shape' && spec.variant !== undefined && !shapeVariants.has(spec.variant)) {
-      return `variant: this emulator serves the shape variants ${[...shapeVariants].join(', ')}`;
+    const variants = routeShapeVariants.get(spec.route) ?? shapeVariants;
+    if (spec.kind === 'shape' && spec.variant !== undefined && !variants.has(spec.variant)) {
+      return `kind: route '${spec.route}' does not honour 'shape' with variant '${spec.variant}'; it serves ${[...variants].join(', ')}`;
     }
     return undefined;
   };

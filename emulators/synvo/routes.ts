@@ -95,6 +95,7 @@ export function synvoRoutes(o: SynvoRouteOptions): RouteDefinition[] {
   const profile: RouteDefinition = {
     id: 'profile',
     faultKinds: ['shape'],
+    shapeVariants: ['alternate'],
     method: 'GET',
     paths: ['/metadata/get_user_profile'],
     user: queryUser,
@@ -118,6 +119,7 @@ export function synvoRoutes(o: SynvoRouteOptions): RouteDefinition[] {
   const events: RouteDefinition = {
     id: 'events',
     faultKinds: ['shape'],
+    shapeVariants: ['alternate'],
     method: 'GET',
     paths: ['/metadata/get_user_event'],
     user: queryUser,
@@ -254,6 +256,7 @@ export function synvoRoutes(o: SynvoRouteOptions): RouteDefinition[] {
     user: formUser,
     // `unscoped`: an upstream whose search ignores sub_user_name (what `npm run probe` checks for).
     faultKinds: ['shape'],
+    shapeVariants: ['unscoped'],
     handler: async (c, tools) => {
       const unscoped = tools.fault(['shape'])?.variant === 'unscoped';
       const form = await formOf(c);
