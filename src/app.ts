@@ -198,7 +198,7 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     useDeferStream() as Plugin<GraphContext>,
     useSSEHeartbeat({ intervalMs: options.streaming?.sseHeartbeatMs ?? 12_000 }),
     useSubscriptionExpiry(),
-    useMultipartUploads({ maxFileSize: inputRules.MAX_UPLOAD_BYTES }),
+    useMultipartUploads({ maxFileSize: config.graph.maxUploadBytes }),
     // Last, so it wraps every other plugin's streams and sees what they throw.
     useErrorPipeline(errors) as Plugin<GraphContext>,
     // After every plugin that picks a request parser, so it wraps the one picked.

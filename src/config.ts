@@ -55,6 +55,8 @@ export interface GraphConfig {
   userConcurrency: number;
   /** Events fetched from Synvo when `events(types)` must filter locally (Synvo's max). @default 1000 */
   eventsFilterWindow: number;
+  /** The largest upload accepted, in bytes (`MEMGATE_MAX_UPLOAD_MB`). @default 104857600 (100 MiB) */
+  maxUploadBytes: number;
 }
 
 /** Caching of upstream reads. */
@@ -206,7 +208,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       development,
     },
     upstreamOptions: { ...UPSTREAM_TUNING },
-    graph: { ...GRAPH_TUNING },
+    graph: { ...GRAPH_TUNING, maxUploadBytes: Math.round(e.MEMGATE_MAX_UPLOAD_MB * 1024 * 1024) },
     ops: {
       introspection: e.MEMGATE_INTROSPECTION ?? e.NODE_ENV !== 'production',
       graphiql: e.MEMGATE_GRAPHIQL ?? e.NODE_ENV !== 'production',

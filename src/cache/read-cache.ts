@@ -2,7 +2,14 @@ import { LRUCache } from 'lru-cache';
 import type { CacheStore } from './cache-store.js';
 
 /** The kinds of upstream reads the gateway caches; each user has one namespace per kind. */
-export type CachedReadKind = 'profile' | 'events' | 'search' | 'answer' | 'files' | 'bio' | 'memories';
+export type CachedReadKind =
+  | 'profile' | 'events' | 'search' | 'answer' | 'files' | 'bio' | 'memories'
+  | 'download' | 'thumbnail' | 'memoryProfile' | 'memoryList';
+
+/** Every kind: what forgetting a user drops. */
+export const CACHED_READ_KINDS: readonly CachedReadKind[] = [
+  'profile', 'events', 'search', 'answer', 'files', 'bio', 'memories', 'download', 'thumbnail', 'memoryProfile', 'memoryList',
+];
 
 export interface ReadCacheOptions {
   store: CacheStore;

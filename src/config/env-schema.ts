@@ -124,6 +124,10 @@ export const envSchema = z.object({
   MEMGATE_GRAPHIQL: flag,
   MEMGATE_PERSISTED_ONLY: flag,
   MEMGATE_PERSISTED_DOCUMENTS: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
+  MEMGATE_MAX_UPLOAD_MB: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ invalid_type_error: 'must be a number of MiB' }).positive('must be more than 0').max(10_240, 'must be at most 10240').default(100),
+  ),
   MEMGATE_RATE_LIMIT_USER_PER_MINUTE: positiveInt(120),
   MEMGATE_RATE_LIMIT_SERVICE_PER_MINUTE: positiveInt(1200),
   MEMGATE_DRAIN_TIMEOUT_MS: positiveInt(10_000),

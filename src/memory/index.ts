@@ -11,9 +11,10 @@ import type { LiveUpdates } from '../live/live-updates.js';
 import { createCachedReads, type CachedReads, type UpstreamClients } from './cached-reads.js';
 import { createInvalidator, type Invalidator } from './invalidation.js';
 import type { MemSyncAccounts } from './memsync-accounts.js';
+import { DEFAULT_MAX_UPLOAD_BYTES } from './input-rules.js';
 import { UserMemory } from './user-memory.js';
 
-export { UserMemory, type UploadedFile, type UserContext } from './user-memory.js';
+export { UserMemory, type ForgetFailure, type ForgetReport, type UploadedFile, type UserContext } from './user-memory.js';
 export type { UpstreamClients } from './cached-reads.js';
 export type { Biography, BiographyNotReady, BiographyResult, MemSyncNotConnected } from './states.js';
 export type { MemSyncAccounts, MemSyncConnectionState } from './memsync-accounts.js';
@@ -33,6 +34,8 @@ export interface MemoryOptions {
   userConcurrency?: number;
   /** Events fetched when `events(types:)` must filter locally (Synvo's max). @default 1000 */
   eventsFilterWindow?: number;
+  /** The largest upload accepted, in bytes. @default 104857600 (100 MiB) */
+  maxUploadBytes?: number;
 }
 
 export interface MemoryDomain {
@@ -53,6 +56,7 @@ export function createMemory(options: MemoryOptions): MemoryDomain {
     memsyncAccounts: options.memsyncAccounts,
     userConcurrency: options.userConcurrency ?? 8,
     eventsFilterWindow: options.eventsFilterWindow ?? 1000,
+    maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
   };
   return { forRequest: (signal) => new UserMemory(deps, signal), reads, invalidator };
 }

@@ -19,7 +19,7 @@ import {
   type BioFormat,
   type BioStyle,
 } from '../upstream/vocabulary.js';
-import type { ChatMessage, UploadInput } from '../upstream/types.js';
+import type { ChatMessage, ConversationTurn, UploadInput } from '../upstream/types.js';
 
 export { BIO_FORMATS, BIO_STYLES, isValidUserName };
 
@@ -28,13 +28,14 @@ const INPUT_ERROR = Symbol.for('memgate.InputError');
 /** The caller's input breaks a rule; `argument` names it as the graph does (`limit`, `messages[0].content`). */
 export class InputError extends Error {
   override readonly name = 'InputError';
-  readonly code = 'BAD_USER_INPUT';
   constructor(
     readonly argument: string,
     /** What the argument must be, e.g. `must not be empty`. */
     readonly rule: string,
+    /** `FORBIDDEN` when the argument names something of another user (e.g. a file id in `ask(fileIds)`). */
+    readonly code: 'BAD_USER_INPUT' | 'FORBIDDEN' = 'BAD_USER_INPUT',
   ) {
-    super(`Invalid argument "${argument}": ${rule}`);
+    super(code === 'FORBIDDEN' ? `Forbidden argument "${argument}": ${rule}` : `Invalid argument "${argument}": ${rule}`);
     Object.defineProperty(this, INPUT_ERROR, { value: true });
   }
 }
@@ -50,13 +51,23 @@ export const MEMORY_CATEGORIES: ReadonlySet<string> = new Set(MEMORY_CATEGORY_NA
 export const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set(EVENT_TYPE_NAMES);
 export const OTHER_EVENT_TYPE = 'other';
 
-/** Synvo's limit on one upload (upstream-api.md). */
-export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+/** The gateway's limit on one upload unless `MEMGATE_MAX_UPLOAD_MB` says otherwise (Synvo documents none). */
+export const DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 /** File types Synvo accepts (upstream-api.md), by lower-cased extension. */
 export const SUPPORTED_UPLOAD_EXTENSIONS: ReadonlySet<string> = new Set([
   'png', 'jpg', 'jpeg', 'gif', 'webp', 'mp4', 'mov', 'm4v', 'avi', 'mkv', 'mp3', 'wav', 'm4a', 'aac', 'flac',
-  'pdf', 'docx', 'ppt', 'pptx', 'txt', 'md', 'json', 'jsonl', 'xlsx',
+  'pdf', 'docx', 'ppt', 'pptx', 'txt', 'md', 'html', 'json', 'jsonl', 'xlsx',
 ]);
+/** Earlier messages one question may carry (`ask(history)`), and files it may name. */
+export const MAX_HISTORY = 50;
+export const MAX_ASK_FILES = 50;
+/** Thumbnail sizes Synvo serves, in pixels on the longer side. */
+export const THUMBNAIL_SIZE = { default: 200, min: 16, max: 1024 } as const;
+/** Page sizes of `memoryList`, and ids one `deleteMemories` takes. */
+export const MEMORY_PAGE_SIZE = { default: 20, min: 1, max: 100 } as const;
+export const MAX_MEMORY_IDS = 1000;
+/** Longest web page URL. */
+export const MAX_URL_CHARS = 2048;
 /** Most messages stored in one call, and characters in one message. */
 export const MAX_MESSAGES = 100;
 export const MAX_MESSAGE_CHARS = 32_000;
@@ -141,7 +152,7 @@ export function withoutControlCharacters(argument: string, value: string): strin
 }
 
 /** A file Synvo will take: named, of a supported type, neither empty nor over the limit. */
-export function upload(argument: string, file: UploadInput): UploadInput {
+export function upload(argument: string, file: UploadInput, maxBytes = DEFAULT_MAX_UPLOAD_BYTES): UploadInput {
   // The name becomes a form field of Synvo's upload: no NUL, CR or LF may reach it.
   if (hasControlCharacters(file.name)) throw new InputError(argument, 'the file name must not contain control characters');
   const name = file.name.split(/[\\/]/).pop()?.trim() ?? '';
@@ -154,8 +165,73 @@ export function upload(argument: string, file: UploadInput): UploadInput {
     );
   }
   if (file.size === 0) throw new InputError(argument, `"${name}" is empty`);
-  if (file.size > MAX_UPLOAD_BYTES) throw new InputError(argument, `"${name}" is ${file.size} bytes; the limit is ${MAX_UPLOAD_BYTES} bytes (20 MiB)`);
+  if (file.size > maxBytes) {
+    throw new InputError(argument, `"${name}" is ${file.size} bytes; the limit is ${maxBytes} bytes (${Math.round((maxBytes / 1024 / 1024) * 100) / 100} MiB)`);
+  }
   return file;
+}
+
+/** A file or folder path in the user's Synvo tree: absolute, not the root, no `..`, no control characters. */
+export function itemPath(argument: string, path: string): string {
+  const v = path.trim().replace(/\/+$/, '');
+  const ok = v.startsWith('/') && v.length > 1 && v.length <= 1024 && !hasControlCharacters(v) && !v.split('/').includes('..') && !v.includes('//');
+  if (!ok) throw new InputError(argument, 'must be a path such as "/reports/q4.pdf" (absolute, not "/", at most 1024 characters, no "..")');
+  return v;
+}
+
+/** An http(s) URL of a web page. */
+export function webUrl(argument: string, value: string): string {
+  const v = value.trim();
+  let url: URL | undefined;
+  try {
+    url = new URL(v);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || v.length > MAX_URL_CHARS) {
+    throw new InputError(argument, `must be an http or https URL of at most ${MAX_URL_CHARS} characters`);
+  }
+  return url.toString();
+}
+
+/** A file name: 1 to 255 characters, no slash, no control characters. */
+export function fileName(argument: string, value: string | null | undefined): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  const v = value.trim();
+  if (!v || v.length > 255 || /[\\/]/.test(v) || hasControlCharacters(v)) throw new InputError(argument, 'must be a file name of 1 to 255 characters, without slashes');
+  return v;
+}
+
+/** Earlier messages of a conversation: at most MAX_HISTORY, none blank or too long. */
+export function history(argument: string, list: readonly ConversationTurn[] | null | undefined): ConversationTurn[] | undefined {
+  if (list === null || list === undefined) return undefined;
+  if (list.length > MAX_HISTORY) throw new InputError(argument, `may hold at most ${MAX_HISTORY} messages`);
+  return list.map((m, i) => {
+    if (m.content.trim() === '') throw new InputError(`${argument}[${i}].content`, 'must not be empty');
+    if (m.content.length > MAX_MESSAGE_CHARS) throw new InputError(`${argument}[${i}].content`, `must be at most ${MAX_MESSAGE_CHARS} characters`);
+    return { role: m.role, content: m.content };
+  });
+}
+
+/** A list of ids (file or memory ids: the same rule, they go into paths), none repeated. */
+export function idList(argument: string, list: readonly (string | number)[] | null | undefined, max: number): string[] | undefined {
+  if (list === null || list === undefined) return undefined;
+  if (list.length === 0 || list.length > max) throw new InputError(argument, `must hold 1 to ${max} ids`);
+  return [...new Set(list.map((id, i) => fileId(`${argument}[${i}]`, id)))];
+}
+
+/** A number from 0 to 1. */
+export function unitInterval(argument: string, value: number | null | undefined): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (!Number.isFinite(value) || value < 0 || value > 1) throw new InputError(argument, 'must be a number from 0 to 1');
+  return value;
+}
+
+/** A memory category MemSync knows. */
+export function memoryCategory(argument: string, value: string | null | undefined): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (!MEMORY_CATEGORIES.has(value)) throw new InputError(argument, `must be one of ${[...MEMORY_CATEGORIES].join(', ')}`);
+  return value;
 }
 
 /**

@@ -3,7 +3,7 @@
  * (through live updates): the kinds of a user's cached reads it makes stale. A new write adds
  * its row here; `Invalidator.after(write, user)` is the only way cached reads are dropped.
  */
-import type { CachedReadKind, ReadCache } from '../cache/read-cache.js';
+import { CACHED_READ_KINDS, type CachedReadKind, type ReadCache } from '../cache/read-cache.js';
 import type { FileStatus } from '../upstream/types.js';
 
 export const INVALIDATES = {
@@ -15,14 +15,27 @@ export const INVALIDATES = {
   fileFailed: ['files'],
   /** New events seen by the events poller: a file was processed somewhere. */
   newEvents: ['profile', 'events', 'search', 'answer', 'files'],
-  deleteFile: ['files', 'search', 'answer'],
-  storeMemories: ['bio', 'memories'],
+  deleteFile: ['files', 'search', 'answer', 'download', 'thumbnail'],
+  /** A new folder shows in the listings. */
+  createFolder: ['files'],
+  /** A move or rename changes paths everywhere Synvo names a file, and the name in its download. */
+  moveFile: ['files', 'search', 'answer', 'download'],
+  /** A web page accepted by Synvo: the file list shows it, pending (processing then counts as fileProcessed). */
+  addWebpage: ['files'],
+  storeMemories: ['bio', 'memories', 'memoryList', 'memoryProfile'],
+  /** A changed or deleted memory: searches, lists, the profile and any biography that used it. */
+  updateMemory: ['bio', 'memories', 'memoryList', 'memoryProfile'],
+  deleteMemories: ['bio', 'memories', 'memoryList', 'memoryProfile'],
+  /** A biography written or regenerated: every cached variant, and the profile's summary. */
+  updateBiography: ['bio', 'memoryProfile'],
   /** A regenerated biography replaces every cached variant of the old one. */
-  refreshBiography: ['bio'],
+  refreshBiography: ['bio', 'memoryProfile'],
   /** A MemSync account linked (or another key): every MemSync read of the user may be another account's now. */
-  connectMemSync: ['bio', 'memories'],
+  connectMemSync: ['bio', 'memories', 'memoryList', 'memoryProfile'],
   /** A MemSync account unlinked: nothing read with its key may be served any more. */
-  disconnectMemSync: ['bio', 'memories'],
+  disconnectMemSync: ['bio', 'memories', 'memoryList', 'memoryProfile'],
+  /** Everything the gateway holds of the user. */
+  forgetUser: CACHED_READ_KINDS,
 } as const satisfies Record<string, readonly CachedReadKind[]>;
 
 export type Write = keyof typeof INVALIDATES;

@@ -5,10 +5,25 @@
  * concurrency, and every call carries the request's AbortSignal.
  */
 import DataLoader from 'dataloader';
-import type { BioFormat, BioStyle, Memory, SynvoAnswer, SynvoEvent, SynvoFileEntry, SynvoFileHit, SynvoProfile } from '../upstream/types.js';
+import type {
+  AskInput,
+  BioFormat,
+  BioStyle,
+  DownloadLink,
+  Memory,
+  MemoryCategoryName,
+  MemoryPage,
+  MemoryProfile,
+  SynvoAnswer,
+  SynvoEvent,
+  SynvoFileEntry,
+  SynvoFileHit,
+  SynvoProfile,
+  Thumbnail,
+} from '../upstream/types.js';
 import type { MemSyncReads, SynvoReads } from './cached-reads.js';
 import { KNOWN_EVENT_TYPES, OTHER_EVENT_TYPE } from './input-rules.js';
-import type { BiographyResult } from './states.js';
+import { isNotFound, type BiographyResult } from './states.js';
 
 export interface EventsKey {
   user: string;
@@ -44,6 +59,31 @@ export interface FileKey {
   id: string;
 }
 
+/** A question with its conversation (history, parent answer, files, forced search). */
+export interface AskKey extends UserTextKey {
+  conversation?: Omit<AskInput, 'question'> | null;
+}
+
+export interface FolderKey {
+  user: string;
+  path: string;
+  recursive: boolean;
+}
+
+export interface ThumbnailKey extends FileKey {
+  maxSize: number;
+}
+
+export interface MemoryListKey {
+  user: string;
+  page: number;
+  pageSize: number;
+  category?: MemoryCategoryName | null;
+}
+
+/** Every section of MemSync's profile: one call serves whichever the query selects. */
+const ALL_PROFILE_SECTIONS = ['bio', 'categories', 'insights', 'stats', 'traits'] as const;
+
 export interface Loaders {
   profile: DataLoader<string, SynvoProfile | null, string>;
   events: DataLoader<EventsKey, SynvoEvent[], string>;
@@ -53,7 +93,15 @@ export interface Loaders {
   /** One listing per user, shared by every `file(id)` of that user. */
   fileList: DataLoader<string, SynvoFileEntry[], string>;
   file: DataLoader<FileKey, SynvoFileEntry | null, string>;
-  ask: DataLoader<UserTextKey, SynvoAnswer, string>;
+  /** A folder's listing; `/` recursive shares `fileList`'s call. */
+  folder: DataLoader<FolderKey, SynvoFileEntry[], string>;
+  /** A file's signed download URL; null when the user has no such file. */
+  download: DataLoader<FileKey, DownloadLink | null, string>;
+  thumbnail: DataLoader<ThumbnailKey, Thumbnail | null, string>;
+  ask: DataLoader<AskKey, SynvoAnswer, string>;
+  /** MemSync's profile with every section; null for an account with no memories yet. */
+  memoryProfile: DataLoader<string, MemoryProfile | null, string>;
+  memoryList: DataLoader<MemoryListKey, MemoryPage, string>;
 }
 
 export interface LoaderOptions {
@@ -143,7 +191,12 @@ class RequestLoaders implements Loaders {
   #searchFiles?: Loaders['searchFiles'];
   #fileList?: Loaders['fileList'];
   #file?: Loaders['file'];
+  #folder?: Loaders['folder'];
+  #download?: Loaders['download'];
+  #thumbnail?: Loaders['thumbnail'];
   #ask?: Loaders['ask'];
+  #memoryProfile?: Loaders['memoryProfile'];
+  #memoryList?: Loaders['memoryList'];
 
   constructor(options: LoaderOptions) {
     this.#synvo = options.synvo;
@@ -272,13 +325,65 @@ class RequestLoaders implements Loaders {
     ));
   }
 
+  get folder(): Loaders['folder'] {
+    const synvo = this.#synvo;
+    const call = this.#call;
+    const fileList = this.fileList;
+    return (this.#folder ??= perKeyLoader<FolderKey, SynvoFileEntry[]>(
+      this.#concurrency,
+      (k) => JSON.stringify([k.user, k.path, k.recursive]),
+      (k) => (k.path === '/' && k.recursive ? fileList.load(k.user) : synvo.listFiles(k.user, { path: k.path, recursive: k.recursive }, call)),
+    ));
+  }
+
+  get download(): Loaders['download'] {
+    const synvo = this.#synvo;
+    const call = this.#call;
+    return (this.#download ??= perKeyLoader<FileKey, DownloadLink | null>(
+      this.#concurrency,
+      (k) => JSON.stringify([k.user, k.id]),
+      (k) => synvo.getDownloadUrl(k.user, k.id, call).catch((error: unknown) => (isNotFound(error) ? null : Promise.reject(error))),
+    ));
+  }
+
+  get thumbnail(): Loaders['thumbnail'] {
+    const synvo = this.#synvo;
+    const call = this.#call;
+    return (this.#thumbnail ??= perKeyLoader<ThumbnailKey, Thumbnail | null>(
+      this.#concurrency,
+      (k) => JSON.stringify([k.user, k.id, k.maxSize]),
+      (k) => synvo.getThumbnail(k.user, k.id, k.maxSize, call),
+    ));
+  }
+
   get ask(): Loaders['ask'] {
     const synvo = this.#synvo;
     const call = this.#call;
     return (this.#ask ??= perKeyLoader(
       this.#concurrency,
-      (k: UserTextKey) => JSON.stringify([k.user, k.text]),
-      (k: UserTextKey) => synvo.ask(k.user, k.text, call),
+      (k: AskKey) => JSON.stringify(k.conversation ? [k.user, k.text, k.conversation] : [k.user, k.text]),
+      // A plain question keeps its plain form (and cache key); a conversation is sent whole.
+      (k: AskKey) => synvo.ask(k.user, k.conversation ? { ...k.conversation, question: k.text } : k.text, call),
+    ));
+  }
+
+  get memoryProfile(): Loaders['memoryProfile'] {
+    const memsync = this.#memsync;
+    const call = this.#call;
+    return (this.#memoryProfile ??= perKeyLoader<string, MemoryProfile | null>(
+      this.#concurrency,
+      (user) => user,
+      (user) => memsync.getProfile(user, { include: ALL_PROFILE_SECTIONS }, call),
+    ));
+  }
+
+  get memoryList(): Loaders['memoryList'] {
+    const memsync = this.#memsync;
+    const call = this.#call;
+    return (this.#memoryList ??= perKeyLoader<MemoryListKey, MemoryPage>(
+      this.#concurrency,
+      (k) => JSON.stringify([k.user, k.page, k.pageSize, k.category ?? null]),
+      (k) => memsync.listMemories(k.user, { page: k.page, pageSize: k.pageSize, ...(k.category ? { category: k.category } : {}) }, call),
     ));
   }
 }

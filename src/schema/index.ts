@@ -14,6 +14,7 @@ import './types/file-mutations.js';
 import './types/memory-mutations.js';
 import './types/biography-mutations.js';
 import './types/memsync-connection.js';
+import './types/memory-management.js';
 import './types/live-updates.js';
 import './types/answer-stream.js';
 import './types/context.js';

@@ -12,6 +12,7 @@
 import { Repeater } from 'graphql-yoga';
 import { builder } from '../builder.js';
 import { resolveTargetUser } from '../access.js';
+import { conversationArgs } from './answer.js';
 import type { GraphContext } from '../context.js';
 import type { AnswerStreamEvent, SynvoAnswer } from '../../upstream/types.js';
 import { AnswerType } from './answer.js';
@@ -82,15 +83,16 @@ builder.subscriptionField('ask', (t) =>
       'UNAUTHENTICATED when the JWT expires.',
     args: {
       question: t.arg.string({ required: true, description: 'The question (not empty).' }),
+      ...conversationArgs,
       user: t.arg.string({
         description: 'Whose files to answer from. Defaults to the JWT caller; required for service keys.',
       }),
     },
-    subscribe: (_root, args, ctx) => {
+    subscribe: async (_root, args, ctx) => {
       const user = resolveTargetUser(ctx, args.user);
       const upstream = new AbortController();
-      // The question is checked here, before the stream opens: a bad one fails the subscription.
-      return streamAnswer(ctx, ctx.memory.askStream(user, args.question, upstream.signal), upstream);
+      // The question (and its files, the user's own) is checked here, before the stream opens: a bad one fails the subscription.
+      return streamAnswer(ctx, await ctx.memory.askStream(user, args, upstream.signal), upstream);
     },
     resolve: (item) => {
       if ('failure' in item) throw item.failure;

@@ -21,6 +21,7 @@ export const BiographyType = builder.objectRef<Biography>('Biography').implement
       resolve: (b) => knownCategories(b.bio.categoriesIncluded),
     }),
     keyThemes: t.stringList({ description: 'Main themes, in words.', resolve: (b) => b.bio.keyThemes }),
+    isManual: t.boolean({ description: 'True for a biography written by hand (updateBiography with text).', resolve: (b) => b.bio.isManual ?? false }),
     generatedAt: t.field({ type: 'DateTime', description: 'When it was written.', resolve: (b) => b.bio.generatedAt }),
     expiresAt: t.field({
       type: 'DateTime',

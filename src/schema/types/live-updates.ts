@@ -10,10 +10,10 @@ import type { SynvoEvent } from '../../upstream/types.js';
 import { EventObject } from './events.js';
 import { UserFileType, fromFileEntry, type UserFileData } from './files.js';
 
-function toUserFile(snapshot: FileStatusSnapshot, known: UserFileData | null): UserFileData {
+function toUserFile(user: string, snapshot: FileStatusSnapshot, known: UserFileData | null): UserFileData {
   return known
     ? { ...known, status: snapshot.status }
-    : { id: snapshot.fileId, name: '', path: '', mimeType: null, status: snapshot.status, size: null, createdAt: null };
+    : { user, isDir: false, id: snapshot.fileId, name: '', path: '', mimeType: null, status: snapshot.status, size: null, createdAt: null };
 }
 
 builder.subscriptionFields((t) => ({
@@ -31,7 +31,7 @@ builder.subscriptionFields((t) => ({
       const user = resolveTargetUser(ctx, args.user);
       // Name, path and size from the (cached) file list; the status is the live one.
       const entry = await ctx.memory.file(user, snapshot.fileId).catch(() => null);
-      return toUserFile(snapshot, entry ? fromFileEntry(entry) : null);
+      return toUserFile(user, snapshot, entry ? fromFileEntry(user, entry) : null);
     },
   }),
   events: t.field({

@@ -4,7 +4,10 @@ import { builder } from '../builder.js';
 import { MemoryCategoryEnum, MemoryTypeEnum, knownCategories } from './enums.js';
 import { UserType } from './user.js';
 
-export const MemoryObject = builder.objectRef<Memory>('Memory').implement({
+/** A memory as the graph shows it; `importance` is known after an update. */
+export type MemoryData = Memory & { importance?: number | null };
+
+export const MemoryObject = builder.objectRef<MemoryData>('Memory').implement({
   description: 'Something MemSync remembers about the user, extracted from their conversations.',
   fields: (t) => ({
     id: t.exposeID('id', { description: "MemSync's id of the memory." }),
@@ -30,6 +33,7 @@ export const MemoryObject = builder.objectRef<Memory>('Memory').implement({
     threadId: t.exposeString('threadId', { nullable: true, description: 'The conversation thread it came from, if any.' }),
     createdAt: t.field({ type: 'DateTime', description: 'When it was stored.', resolve: (m) => m.createdAt }),
     updatedAt: t.field({ type: 'DateTime', nullable: true, description: 'When it last changed.', resolve: (m) => m.updatedAt }),
+    importance: t.float({ nullable: true, description: 'How important it is, 0 to 1, when MemSync said (updateMemory does).', resolve: (m) => m.importance ?? null }),
   }),
 });
 

@@ -6,7 +6,7 @@ import { builder } from '../builder.js';
 import { MemoryCategoryEnum, MessageRoleEnum, knownCategories } from './enums.js';
 import { MemoryObject } from './memories.js';
 
-const MessageInput = builder.inputType('MessageInput', {
+export const MessageInput = builder.inputType('MessageInput', {
   description: 'One message of a conversation.',
   fields: (t) => ({
     role: t.field({ type: MessageRoleEnum, required: true, description: 'Who wrote it.' }),
