@@ -27,7 +27,7 @@ let h: WritesHarness;
 let gw: Instance;
 
 beforeAll(async () => {
-  h = await startWritesHarness();
+  h = await startWritesHarness({ env: { MEMGATE_MAX_UPLOAD_MB: '20' } });
   gw = h.instances[0]!;
 });
 afterAll(async () => {
