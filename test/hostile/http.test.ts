@@ -260,6 +260,31 @@ describe('hostile HTTP requests', () => {
     await gw.expectServing();
   });
 
+  it('hostile paths, ids and URLs on the file, conversation and memory operations: BAD_USER_INPUT, nothing reaching an upstream', async () => {
+    gw.synvo.controls.resetCalls();
+    gw.memsync.controls.resetCalls();
+    const bad = HOSTILE_STRINGS.filter((s) => s.trim() === '' || /[\u0000-\u001f\u007f]/.test(s) || s.length > 256);
+    const cases: Array<[string, Record<string, unknown>]> = bad.flatMap((value) => [
+      ['mutation M($v: String!) { moveFile(from: $v, to: "/x.txt", user: "default") { id } }', { v: value }],
+      ['mutation M($v: String!) { moveFile(from: "/events/wellfest-invitation.txt", to: $v, user: "default") { id } }', { v: value }],
+      ['mutation M($v: String!) { createFolder(path: $v, user: "default") { id } }', { v: value }],
+      ['mutation M($v: String!) { addWebpage(url: $v, user: "default") { id } }', { v: value }],
+      ['mutation M($v: ID!) { updateMemory(id: $v, importance: 0.5, user: "alex") { id } }', { v: value }],
+      ['mutation M($v: ID!) { deleteMemories(ids: [$v], user: "alex") { deleted } }', { v: value }],
+      ['query Q($v: ID!) { user(name: "default") { ask(question: "q", fileIds: [$v]) { text } } }', { v: value }],
+      ['query Q($v: ID!) { user(name: "default") { ask(question: "q", parentId: $v) { text } } }', { v: value }],
+    ]);
+    await gw.all(
+      cases.map(([query, variables]) => async () => {
+        const { codes } = await post({ query, variables });
+        expect(codes, `${query.slice(0, 40)} ${JSON.stringify(variables).slice(0, 40)}`).toEqual(['BAD_USER_INPUT']);
+      }),
+    );
+    const routes = { ...gw.synvo.controls.calls().routes, ...gw.memsync.controls.calls().routes };
+    for (const route of ['fileMove', 'createDir', 'webpage', 'query', 'memoryUpdate', 'memoriesBatchDelete']) expect(routes[route]?.total ?? 0, route).toBe(0);
+    await gw.expectServing();
+  });
+
   it('forged, expired, malformed and oversized credentials: 401 (431 past the header limit), before any parsing', async () => {
     const key = new TextEncoder().encode(JWT_SECRET);
     const now = Math.floor(Date.now() / 1000);
