@@ -9,7 +9,8 @@ import { asService, expectRefused, startHostileGateway, type HostileGateway } fr
 
 let gw: HostileGateway;
 beforeAll(async () => {
-  gw = await startHostileGateway();
+  // The limit the big-file case runs into (MEMGATE_MAX_UPLOAD_MB; 100 MiB by default).
+  gw = await startHostileGateway({ env: { MEMGATE_MAX_UPLOAD_MB: '20' } });
 });
 afterAll(async () => {
   await gw?.stop();
