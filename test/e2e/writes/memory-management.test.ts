@@ -1,4 +1,6 @@
+import { fetch } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MEMSYNC_SEED_KEYS } from '../../../emulators/memsync/index.js';
 import { startWritesHarness, type Instance, type WritesHarness } from './harness.js';
 
 const LIST = `query($user: String!, $page: Int, $pageSize: Int) {
@@ -137,15 +139,19 @@ describe('memory management and forgetting a user through the gateway', () => {
   });
 
   describe('forgetUser', () => {
-    it('deletes every file and memory of the user, reports it, and a second run finds nothing left', async () => {
+    it('deletes every file and memory of the user, disconnects MemSync, reports it, and a second run finds nothing left', async () => {
       await gw.post(`{ user(name: "alex") { files { name } memoryList { total } } }`);
-      const res = await gw.post(`mutation { forgetUser(user: "alex", confirm: true) { user filesDeleted memoriesDeleted complete failures { code } } }`);
-      expect(res.json.data.forgetUser).toEqual({ user: 'alex', filesDeleted: 4, memoriesDeleted: 16, complete: true, failures: [] });
+      const res = await gw.post(`mutation { forgetUser(user: "alex", confirm: true) { user filesDeleted memoriesDeleted memsyncDisconnected complete failures { code } } }`);
+      expect(res.json.data.forgetUser).toEqual({ user: 'alex', filesDeleted: 4, memoriesDeleted: 16, memsyncDisconnected: true, complete: true, failures: [] });
       expect(h.calls('memsync', 'memoriesBatchDelete')).toBe(1);
-      const after = await gw.post(`{ user(name: "alex") { files { name } memoryList { total } memoryProfile { lastUpdated } } }`);
-      expect(after.json.data.user).toEqual({ files: [], memoryList: { total: 0 }, memoryProfile: null });
-      const again = await gw.post(`mutation { forgetUser(user: "alex", confirm: true) { filesDeleted memoriesDeleted complete } }`);
-      expect(again.json.data.forgetUser).toEqual({ filesDeleted: 0, memoriesDeleted: 0, complete: true });
+      // Nothing left upstream (asked with alex's own key, straight to the emulator), and nothing served from a cache.
+      const left = await fetch(`${h.memsync.apiUrl}/memories?page_size=100`, { headers: { 'x-api-key': MEMSYNC_SEED_KEYS.alex } });
+      expect(((await left.json()) as { pagination: { total: number } }).pagination.total).toBe(0);
+      const after = await gw.post(`{ user(name: "alex") { files { name } memsync { connected } memoryList { total } } }`);
+      expect(after.json.data.user).toEqual({ files: [], memsync: { connected: false }, memoryList: null });
+      expect(after.json.errors[0].extensions.code).toBe('MEMSYNC_NOT_CONNECTED');
+      const again = await gw.post(`mutation { forgetUser(user: "alex", confirm: true) { filesDeleted memoriesDeleted memsyncDisconnected complete } }`);
+      expect(again.json.data.forgetUser).toEqual({ filesDeleted: 0, memoriesDeleted: 0, memsyncDisconnected: false, complete: true });
       // Nothing of another user was touched.
       expect((await gw.post(LIST, { user: 'default' })).json.data.user.memoryList.total).toBe(3);
     });
