@@ -101,17 +101,23 @@ export const MCP_TOOLS: readonly McpToolDefinition[] = [
     name: 'ask_files',
     title: "Ask the user's files",
     description:
-      "Answers a question from the user's files (Synvo). The answer streams as progress notifications (each carries the next " +
-      'piece of text in `message`) when the call has a progressToken; the result is the whole answer.',
-    document: `subscription AskFiles($question: String!, $user: String) {
-  ask(question: $question, user: $user) {
+      "Answers a question from the user's files (Synvo), with the files it drew on. The answer streams as progress " +
+      'notifications (each carries the next piece of text in `message`) when the call has a progressToken; the result is the ' +
+      'whole answer. To follow up, pass the answer\'s messageId as parentId.',
+    document: `subscription AskFiles($question: String!, $parentId: ID, $fileIds: [ID!], $user: String) {
+  ask(question: $question, parentId: $parentId, fileIds: $fileIds, user: $user) {
     token
-    answer { text messageId sessionId createdAt }
+    answer { text messageId sessionId createdAt sources { fileId name path } }
   }
 }`,
     userVariable: 'user',
     resultPath: ['ask', 'answer'],
-    render: (a) => (a as { text: string }).text || "(The user's files hold no answer to this question.)",
+    render: (a) => {
+      const answer = a as { text: string; sources: Array<{ fileId: string; path: string; name: string }> };
+      const text = answer.text || "(The user's files hold no answer to this question.)";
+      const sources = answer.sources.map((s) => s.path || s.name || s.fileId);
+      return sources.length > 0 ? `${text}\n\nSources: ${sources.join(', ')}` : text;
+    },
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   },
   {
@@ -129,6 +135,37 @@ export const MCP_TOOLS: readonly McpToolDefinition[] = [
     resultPath: ['user', 'profile'],
     render: (p) => (p === null ? '(No profile yet.)' : json(p)),
     annotations: READ,
+  },
+  {
+    name: 'list_files',
+    title: 'List files',
+    description:
+      "The user's folders and files in Synvo under a folder, folders first, with each file's processing status. Use a file's " +
+      'id with ask_files (fileIds) to answer from it alone.',
+    document: `query ListFiles($user: String!, $path: String = "/", $recursive: Boolean = true) {
+  user(name: $user) {
+    files(path: $path, recursive: $recursive) { id name path isDir size status mimeType createdAt }
+  }
+}`,
+    userVariable: 'user',
+    resultPath: ['user', 'files'],
+    render: json,
+    annotations: READ,
+  },
+  {
+    name: 'add_webpage',
+    title: 'Add a web page',
+    description:
+      "Adds a web page to the user's files: Synvo fetches it and processes it like an upload (tens of seconds), after which " +
+      'ask_files, get_context and the profile draw on it. A URL Synvo cannot fetch is an error.',
+    document: `mutation AddWebpage($url: String!, $path: String, $name: String, $user: String) {
+  addWebpage(url: $url, path: $path, name: $name, user: $user) { id name path uploadedAt }
+}`,
+    userVariable: 'user',
+    resultPath: ['addWebpage'],
+    render: json,
+    // Adding the same page twice keeps two copies.
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   },
 ];
 

@@ -15,16 +15,19 @@ import {
   expectOtherUserForbidden,
   expectToolError,
   expectToolList,
+  servePage,
   textOf,
 } from './session.js';
 
 let h: GraphHarness;
 let mcpUrl: URL;
+let page: Awaited<ReturnType<typeof servePage>>;
 const clients: Client[] = [];
 
 beforeAll(async () => {
   h = await startGraphHarness({ upstreamOptions: { maxAttempts: 1, breakerMinimumRps: 100_000 } });
   mcpUrl = new URL(h.url.replace(/\/graphql$/, '/mcp'));
+  page = await servePage();
 });
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
@@ -32,6 +35,7 @@ afterEach(async () => {
 });
 afterAll(async () => {
   await h?.stop();
+  await page?.close();
 });
 
 async function connect(headers: Record<string, string>, url = mcpUrl): Promise<Client> {
@@ -52,7 +56,11 @@ test('tools/list: every tool, with input schemas generated from the operations',
 });
 
 test('a JWT caller calls every tool as itself; ask_files streams progress', async () => {
-  await expectEveryToolWorks(await connect(await bearer('alex')), { hikingMemories: true, question: 'Which trails did Alex hike?' });
+  await expectEveryToolWorks(await connect(await bearer('alex')), {
+    hikingMemories: true,
+    question: 'Which trails did Alex hike?',
+    pageUrl: page.url,
+  });
 });
 
 test('a bad argument is a tool error carrying BAD_USER_INPUT, and the session goes on', async () => {

@@ -13,6 +13,7 @@ import {
   expectInitialized,
   expectOtherUserForbidden,
   expectToolList,
+  servePage,
 } from './session.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -31,11 +32,14 @@ function transport(env: Record<string, string>, stderr: 'pipe' | 'ignore' = 'ign
 
 describe('as the development user (no credentials set: the seed user default)', () => {
   const client = new Client({ name: 'memgate-test', version: '1.0.0' });
+  let page: Awaited<ReturnType<typeof servePage>>;
   beforeAll(async () => {
+    page = await servePage();
     await client.connect(transport({}));
   }, 60_000);
   afterAll(async () => {
     await client.close();
+    await page?.close();
   });
 
   test('initialize and tools/list', async () => {
@@ -48,6 +52,7 @@ describe('as the development user (no credentials set: the seed user default)', 
       hikingMemories: false,
       contextQuery: 'neural networks and financial literacy',
       question: 'What is a neural network?',
+      pageUrl: page.url,
     });
   });
 
