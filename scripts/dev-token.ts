@@ -22,4 +22,10 @@ if (!secret) {
   console.error('No HS256 secret: set MEMGATE_JWT_SECRET (JWKS deployments mint tokens with their identity provider).');
   process.exit(1);
 }
-console.log(await mintDevToken({ secret, user, expiresIn: ttl }));
+try {
+  console.log(await mintDevToken({ secret, user, expiresIn: ttl }));
+} catch (error) {
+  // jose's only complaint here is the lifetime's format; say which value and what is accepted.
+  console.error(`Bad lifetime "${ttl}": a number and a unit, e.g. 90s, 30m, 12h or 7d (${error instanceof Error ? error.message : String(error)})`);
+  process.exit(1);
+}

@@ -212,6 +212,22 @@ export function createEmulator(kit: EmulatorKitOptions, routes: RouteDefinition[
   app.get('/openapi.json', (c) => c.json(kit.openapi));
 
   if (options.controls !== false) {
+    // The URL `npm start` prints: what the control API offers, so following it lands somewhere useful.
+    const describeControls = (c: Context) =>
+      c.json({
+        emulator: kit.service,
+        routes: Object.fromEntries(routes.map((r) => [r.id, `${r.method} ${r.paths.join(' | ')}`])),
+        controls: {
+          'POST /__emulator/faults': 'arm a fault: {route, kind, ...options, times?}',
+          'DELETE /__emulator/faults': 'clear every fault',
+          'GET /__emulator/calls': 'calls per route and per user, and open answer streams',
+          'DELETE /__emulator/calls': 'reset the call counters',
+          'POST /__emulator/reset': 'back to the seed data, no faults, counters at zero',
+        },
+        docs: 'emulators/README.md in the memgate repository',
+      });
+    app.get('/__emulator', describeControls);
+    app.get('/__emulator/', describeControls);
     app.post('/__emulator/faults', async (c) => {
       const parsed = faultSchema.safeParse(await c.req.json().catch(() => undefined));
       if (!parsed.success) {

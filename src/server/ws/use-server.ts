@@ -68,7 +68,10 @@ export function useServer(
   options: UseServerOptions,
 ): Disposable {
   const { logger, production } = options;
-  wss.on('error', (error) => logger.error(error));
+  // ws re-emits the http server's errors; a failed listen is the starter's to report (one clear line).
+  wss.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.syscall !== 'listen') logger.error(error);
+  });
   wss.on('connection', (socket, request) => {
     // ws closes the socket itself on a protocol breach (1002, 1009): worth a debug line, no more.
     socket.on('error', (error) => logger.debug(`graphql-ws socket error: ${error.message}`));

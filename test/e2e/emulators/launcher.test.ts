@@ -61,6 +61,15 @@ describe.concurrent('npm run emulators (emulators/main.ts)', () => {
     const controls = await request(`${run.memsync}/__emulator/calls`);
     expect(((await controls.body.json()) as any).routes.bio.total).toBe(1);
 
+    // The printed controls URL answers with what the control API offers.
+    const printed = /Controls: (\S+)/.exec(run.output())![1]!;
+    const index = await request(printed);
+    expect(index.statusCode).toBe(200);
+    const offered = (await index.body.json()) as any;
+    expect(offered.emulator).toBe('synvo');
+    expect(Object.keys(offered.controls)).toContain('POST /__emulator/reset');
+    expect(offered.routes.profile).toMatch(/^GET \/metadata\/get_user_profile/);
+
     const exited = once(run.child, 'exit');
     process.kill(run.pid, 'SIGTERM');
     const [code] = await exited;

@@ -13,8 +13,10 @@ afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
-function launch(entry: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+/** Runs `npm run <script>`, or a built `.js` entry (the production build in dist/) with plain node. */
+function launch(entry: `npm run ${string}` | `${string}.js`, env: Record<string, string>) {
+  const [command, args] = entry.startsWith('npm run ') ? ['npm', ['run', '--silent', entry.slice('npm run '.length)]] : [process.execPath, [entry]];
+  const child = spawn(command, args, {
     cwd: root,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -50,8 +52,8 @@ async function graphql(url: string, query: string, headers: Record<string, strin
 }
 
 describe.concurrent('npm start', () => {
-  test('runs the gateway on embedded emulators with the printed development credentials, and stops on SIGTERM', async () => {
-    const run = launch('scripts/start.ts', { PORT: '0', SYNVO_EMULATOR_PORT: '0', MEMSYNC_EMULATOR_PORT: '0', MEMGATE_CACHE_TTL_SECONDS: '0' });
+  test('runs the gateway on embedded emulators with the printed development credentials, and stops when npm gets SIGTERM', async () => {
+    const run = launch('npm run start', { PORT: '0', SYNVO_EMULATOR_PORT: '0', MEMSYNC_EMULATOR_PORT: '0', MEMGATE_CACHE_TTL_SECONDS: '0' });
     const [, url] = await run.waitFor(/memgate gateway\s+(http:\/\/127\.0\.0\.1:\d+\/graphql)/);
     const [, token] = await run.waitFor(/Authorization: Bearer (\S+)/);
     expect(run.output()).toContain('X-Api-Key: memgate-dev-key');
@@ -66,15 +68,19 @@ describe.concurrent('npm start', () => {
     expect(html).toContain('FullView');
     expect(html).toContain(token!);
 
+    // SIGTERM goes to npm, as a process manager sends it: npm forwards it to the gateway, which stops
+    // gracefully (and exits 0, so npm does too) instead of being orphaned with its ports held.
     run.child.kill('SIGTERM');
     const [code] = await once(run.child, 'exit');
+    expect(run.output()).toContain('SIGTERM: stopping');
     expect(code).toBe(0);
+    await expect(request(url!)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 });
 
-describe.concurrent('the production entry', () => {
+describe.concurrent('the production build (node dist/main.js)', () => {
   test('refuses to start with a real upstream and no caller authentication, and says why', async () => {
-    const run = launch('src/main.ts', {
+    const run = launch('dist/main.js', {
       SYNVO_BASE_URL: 'https://api.synvo.ai',
       SYNVO_API_KEY: 'sk-real-key-123',
       MEMSYNC_BASE_URL: 'https://api.memsync.ai',
@@ -92,7 +98,7 @@ describe.concurrent('the production entry', () => {
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const { port } = taken.address() as AddressInfo;
     try {
-      const run = launch('src/main.ts', {
+      const run = launch('dist/main.js', {
         NODE_ENV: 'production',
         PORT: String(port),
         SYNVO_BASE_URL: 'http://127.0.0.1:9',
@@ -115,7 +121,7 @@ describe.concurrent('the production entry', () => {
   });
 
   test('names the bad variable and exits on an invalid value', async () => {
-    const run = launch('src/main.ts', { PORT: 'http' });
+    const run = launch('dist/main.js', { PORT: 'http' });
     const [code] = await once(run.child, 'exit');
     expect(code).toBe(1);
     expect(run.output()).toMatch(/PORT: must be a port number/);

@@ -27,14 +27,14 @@ interface Outcome {
 interface Launched {
   child: ChildProcess;
   url: string;
-  /** The gateway's own node process (npx and tsx sit above it). */
+  /** The gateway's node process. */
   pid: number;
   output(): string;
 }
 
-/** `npx tsx src/main.ts` in production mode on a free port, in front of the given emulators. */
+/** The production build (`node dist/main.js`, built by `npm test`) on a free port, in front of the given emulators. */
 async function launch(synvo: RunningEmulator, memsync: RunningEmulator): Promise<Launched> {
-  const child = spawn('npx', ['tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: process.cwd(),
     env: {
       ...process.env,
@@ -72,7 +72,7 @@ async function launch(synvo: RunningEmulator, memsync: RunningEmulator): Promise
   return { child, url, pid, output: () => output };
 }
 
-describe('SIGTERM to a gateway process (npx tsx src/main.ts)', () => {
+describe('SIGTERM to a gateway process (node dist/main.js)', () => {
   let synvo: RunningEmulator;
   let memsync: RunningEmulator;
   let child: ChildProcess;
