@@ -37,15 +37,18 @@ export interface LiveState {
 export interface MemoryLiveStateOptions {
   /** Most entries of each kind kept. @default 10000 */
   maxEntries?: number;
+  /** Time source of the entries' lifetimes (tests move it forward instead of waiting). @default performance */
+  clock?: { now(): number };
 }
 
 /** One process, no sharing: the lease is always this instance's. */
 export function createMemoryLiveState(options: MemoryLiveStateOptions = {}): LiveState {
   const max = options.maxEntries ?? 10_000;
-  const statuses = new LRUCache<string, FileStatusSnapshot>({ max });
-  const uploads = new LRUCache<string, number>({ max });
-  const announced = new LRUCache<string, true>({ max: max * 10 });
-  const watches = new LRUCache<string, true>({ max });
+  const perf = options.clock ? { perf: options.clock } : {};
+  const statuses = new LRUCache<string, FileStatusSnapshot>({ max, ...perf });
+  const uploads = new LRUCache<string, number>({ max, ...perf });
+  const announced = new LRUCache<string, true>({ max: max * 10, ...perf });
+  const watches = new LRUCache<string, true>({ max, ...perf });
   return {
     holdLease: async () => true,
     releaseLease: async () => {},

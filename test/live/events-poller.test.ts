@@ -17,6 +17,7 @@ import { createInvalidator } from '../../src/memory/invalidation.js';
 import { createRedisLiveState } from '../../src/live/redis-live-state.js';
 import { createSynvoClient } from '../../src/upstream/index.js';
 import type { SynvoClient, SynvoEvent } from '../../src/upstream/types.js';
+import { TEST_REDIS_URL } from '../support/redis.js';
 
 let synvo: RunningEmulator;
 let client: SynvoClient;
@@ -91,8 +92,10 @@ describe('MEMGATE_EVENTS_POLL_MS', () => {
 
 describe('the events poller', () => {
   it('takes a new baseline when it starts after the last watch expired, so events from while nobody watched are not sent', async () => {
-    // A short lease makes the watch expire soon after the last subscriber leaves.
-    const { live: updates } = live({ eventsLeaseTtlMs: 40 });
+    // The watch's lifetime runs on this clock: moved past it below instead of waited out.
+    let skipped = 0;
+    const clock = { now: () => performance.now() + skipped };
+    const { live: updates } = live({ state: createMemoryLiveState({ clock }) });
     const user = newUser();
     const first = drain(updates.watchEvents(user));
     await baselineTaken(user);
@@ -102,8 +105,8 @@ describe('the events poller', () => {
     await vi.waitFor(() => expect(updates.stats().activeEventUsers).toBe(0), wait);
 
     await upload(user, 'unwatched.txt', 'I sold the bicycle on 2024-09-09.');
-    // Longer than the watch lives (2 x lease + interval) without a subscriber.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // An hour without a subscriber: far longer than the watch lives (2 x lease + interval).
+    skipped += 3_600_000;
     const second = drain(updates.watchEvents(user));
     await baselineTaken(user);
     await upload(user, 'third.txt', 'I bought a scooter on 2025-01-01.');
@@ -175,7 +178,7 @@ describe('the fan-out of a user\'s events', () => {
 describe('the events watch in Redis', () => {
   it('is unknown until started, then renewed with the announced events, and gone once it expires', async () => {
     const prefix = `memgate-test:${randomUUID()}:`;
-    const redis = new Redis('redis://127.0.0.1:6379');
+    const redis = new Redis(TEST_REDIS_URL);
     disposers.push(async () => {
       const keys = await redis.keys(`${prefix}*`);
       if (keys.length > 0) await redis.del(...keys);

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startSynvoEmulator } from '../../emulators/synvo/index.js';
 import type { RunningEmulator } from '../../emulators/core/types.js';
 import { createMemoryCacheStore } from '../../src/cache/memory-store.js';
@@ -15,6 +14,7 @@ import type { FileStatusSnapshot } from '../../src/live/live-state.js';
 import type { SynvoEvent } from '../../src/upstream/types.js';
 import { createSynvoClient } from '../../src/upstream/index.js';
 import type { SynvoClient, UploadResult } from '../../src/upstream/types.js';
+import { TEST_REDIS_URL } from '../support/redis.js';
 
 /** The real Synvo client on an emulator, plus a one-line text upload; closed after the tests. */
 function emulatorSynvoClient(baseUrl: string): SynvoClient & { upload(user: string, name: string, text: string): Promise<UploadResult> } {
@@ -40,6 +40,8 @@ afterAll(async () => {
 beforeEach(() => synvo.controls.resetCalls());
 
 const statusPolls = () => synvo.controls.calls().routes.fileStatus?.total ?? 0;
+const eventCalls = (user: string) => synvo.controls.calls().routes.events?.byUser[user] ?? 0;
+const wait = { timeout: 8_000, interval: 10 };
 
 async function collect<T>(iterator: AsyncIterableIterator<T>, limit = 10): Promise<T[]> {
   const out: T[] = [];
@@ -85,15 +87,22 @@ describe('live updates in one gateway instance', () => {
     const second = slowLive.watchFile('max', upload.fileId);
     expect((await first.next()).value).toEqual({ fileId: upload.fileId, status: 'PENDING' });
     expect((await second.next()).value).toEqual({ fileId: upload.fileId, status: 'PENDING' });
+    const polls = (user: string) => slow.controls.calls().routes.fileStatus?.byUser[user] ?? 0;
     await first.return!();
-    await sleep(80);
+    // One subscriber left: still polled.
+    const polled = polls('max');
+    await vi.waitFor(() => expect(polls('max')).toBeGreaterThanOrEqual(polled + 2), wait);
     expect(slowLive.stats().activeFiles).toBe(1);
     await second.return!();
-    await sleep(60);
-    const after = slow.controls.calls().routes.fileStatus?.total ?? 0;
-    await sleep(150);
-    expect(slow.controls.calls().routes.fileStatus?.total ?? 0).toBe(after);
-    expect(slowLive.stats().activeFiles).toBe(0);
+    await vi.waitFor(() => expect(slowLive.stats().activeFiles).toBe(0), wait);
+    const after = polls('max');
+    // Another file followed on the same interval is polled several times meanwhile; this one no more.
+    const other = await slowClient.upload('ines', 'other.txt', 'Also processed much later.');
+    const watching = slowLive.watchFile('ines', other.fileId);
+    await watching.next();
+    await vi.waitFor(() => expect(polls('ines')).toBeGreaterThanOrEqual(4), wait);
+    await watching.return!();
+    expect(polls('max')).toBe(after);
   });
 
   it('ends the stream with UNKNOWN for a file the user does not have', async () => {
@@ -104,8 +113,8 @@ describe('live updates in one gateway instance', () => {
   it('follows an upload without subscribers, then invalidates the cached reads and announces its events', async () => {
     const { live, cache, client } = memoryLive();
     const user = `u${randomUUID().slice(0, 8)}`;
-    await client.upload(user, 'first.txt', 'Nothing much.');
-    await sleep(250);
+    const first = await client.upload(user, 'first.txt', 'Nothing much.');
+    await vi.waitFor(async () => expect((await client.getFileStatus(user, first.fileId)).status).toBe('COMPLETED'), wait);
     const profileLoads = { n: 0 };
     const readProfile = () => cache.read('profile', user, null, async () => ++profileLoads.n);
     await readProfile();
@@ -113,7 +122,8 @@ describe('live updates in one gateway instance', () => {
 
     const events = live.watchEvents(user);
     const received: Promise<SynvoEvent[]> = collect(events, 2);
-    await sleep(20);
+    // The events poller's first call shows the subscription is in place.
+    await vi.waitFor(() => expect(eventCalls(user)).toBeGreaterThan(0), wait);
     const upload = await client.upload(user, 'diary.txt', 'I started a new job at Initech on 2025-02-03.');
     await live.trackUpload(user, upload.fileId, upload.timestamp);
     const announced = await received;
@@ -128,7 +138,7 @@ describe('live updates across gateway instances on one Redis', () => {
   const prefix = `memgate-test:${randomUUID()}:`;
   const connections: Redis[] = [];
   const connect = () => {
-    const r = new Redis('redis://127.0.0.1:6379');
+    const r = new Redis(TEST_REDIS_URL);
     if (connections.length === 0) {
       disposers.push(async () => {
         const keys = await r.keys(`${prefix}*`);
@@ -158,7 +168,7 @@ describe('live updates across gateway instances on one Redis', () => {
     const client = emulatorSynvoClient(synvo.url);
     const user = `u${randomUUID().slice(0, 8)}`;
     const eventsOnB = collect(b.watchEvents(user), 2);
-    await sleep(50);
+    await vi.waitFor(() => expect(eventCalls(user)).toBeGreaterThan(0), wait);
     const upload = await client.upload(user, 'trip.txt', 'I visited Kyoto on 2024-04-02.');
     await a.trackUpload(user, upload.fileId, upload.timestamp);
     const statuses: FileStatusSnapshot[] = await collect(b.watchFile(user, upload.fileId));

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,8 +70,9 @@ describe('graceful shutdown', () => {
 
   it('cuts connections still open when the drain timeout passes', async () => {
     const other = await startPluginServer({ plugins: [] });
+    const arrived = once(other.server, 'request');
     const slow = post(other.url, { query: '{ slow(ms: 3000) }' }).catch((error: unknown) => error);
-    await new Promise((r) => setTimeout(r, 50));
+    await arrived;
     expect(await drainHttpServer(other.server, { timeoutMs: 100 })).toBe(1);
     expect(await slow).toBeInstanceOf(Error);
   });

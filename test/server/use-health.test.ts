@@ -4,12 +4,13 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpReachable, redisReachable, useHealth } from '../../src/server/use-health.js';
 import { startPluginServer, type PluginServer } from './plugin-server.js';
+import { TEST_REDIS_URL } from '../support/redis.js';
 
 describe('useHealth', () => {
   let upstream: Server;
   let upstreamUrl: string;
   let shuttingDown = false;
-  const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   let server: PluginServer;
   let downServer: PluginServer;
 

@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useRateLimit } from '../../src/server/use-rate-limit.js';
 import { post, startPluginServer, type PluginServer } from './plugin-server.js';
+import { TEST_REDIS_URL } from '../support/redis.js';
 
 const query = { query: '{ echo(text: "hi") }' };
 
@@ -67,8 +68,8 @@ describe('useRateLimit in memory', () => {
 
 describe('useRateLimit on Redis', () => {
   const prefix = `memgate-test:${randomUUID()}`;
-  const redisA = new Redis('redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
-  const redisB = new Redis('redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redisA = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redisB = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   let a: PluginServer;
   let b: PluginServer;
 

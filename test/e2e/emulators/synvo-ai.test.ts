@@ -288,7 +288,10 @@ describe('Synvo emulator: stream pacing', () => {
     const stream = await openStream(emu.url, queryForm('operating profit margin', { streaming: 'true' }), abort.signal);
     await eventually(() => stream.events.length >= 2, 'two tokens');
     const comments = stream.comments.length;
-    await new Promise((r) => setTimeout(r, 100));
+    // A second answer (the fault was for one call) streams to its end meanwhile; the first stays silent.
+    const other = await openStream(emu.url, queryForm('operating profit margin', { streaming: 'true' }), new AbortController().signal);
+    await other.pump;
+    expect(other.events.at(-1)!.type).toBe('done');
     expect(stream.events).toHaveLength(2);
     expect(stream.comments).toHaveLength(comments);
     expect(stream.ended()).toBe(false);

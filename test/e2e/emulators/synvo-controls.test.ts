@@ -291,7 +291,8 @@ describe('Synvo emulator: auth, rate limits, faults, counters, reset, OpenAPI', 
       try {
         const up = await call(slow.url, 'POST', '/file/upload', { body: uploadForm('late.txt', 'Name: Late', { sub_user_name: 'newcomer' }) });
         slow.controls.reset();
-        await new Promise((r) => setTimeout(r, 60));
+        // A file uploaded after the reset finishes processing; the earlier one never will.
+        expect((await uploadAndWait(slow.url, 'later.txt', 'Name: Later', { sub_user_name: 'someone-else' })).status).toBe('COMPLETED');
         expect((await get(slow.url, `/file/status/${up.body.file_id}?sub_user_name=newcomer`)).body.status).toBe('UNKNOWN');
         expect((await get(slow.url, '/metadata/get_user_profile?sub_user_name=newcomer')).status).toBe(404);
       } finally {

@@ -142,11 +142,9 @@ describe('SIGTERM to a gateway process (node dist/main.js)', () => {
 
     const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
     process.kill(pid, 'SIGTERM');
+    // Requests sent one after another while the gateway stops.
     const late: Array<Promise<Outcome>> = [];
-    for (let i = 0; i < 4; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-      late.push(send());
-    }
+    for (let i = 0; i < 4; i++) late.push(Promise.resolve(await send()));
 
     const accepted = await Promise.all(burst);
     for (const outcome of accepted) {

@@ -3,12 +3,13 @@ import { connect, createServer, type AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asService, startGateway, type Gateway } from './harness.js';
+import { TEST_REDIS_URL } from '../../support/redis.js';
 
 const NAME = '{ viewer { name } }';
 
 describe('rate limits shared by two gateway instances on Redis', () => {
   const prefix = `mgt-${randomUUID()}:`;
-  const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true });
+  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true });
   let a: Gateway;
   let b: Gateway;
 
@@ -16,7 +17,7 @@ describe('rate limits shared by two gateway instances on Redis', () => {
 
   beforeAll(async () => {
     await redis.connect();
-    env = { REDIS_URL: 'redis://127.0.0.1:6379', MEMGATE_REDIS_PREFIX: prefix, MEMGATE_RATE_LIMIT_USER_PER_MINUTE: '3', MEMGATE_RATE_LIMIT_SERVICE_PER_MINUTE: '4' };
+    env = { REDIS_URL: TEST_REDIS_URL, MEMGATE_REDIS_PREFIX: prefix, MEMGATE_RATE_LIMIT_USER_PER_MINUTE: '3', MEMGATE_RATE_LIMIT_SERVICE_PER_MINUTE: '4' };
     a = await startGateway({ env });
     b = await startGateway({ env, upstreams: { synvo: a.synvo, memsync: a.memsync } });
   });
@@ -55,7 +56,8 @@ describe('rate limits shared by two gateway instances on Redis', () => {
     const proxy = createServer((socket) => {
       socket.pause();
       setTimeout(() => {
-        const upstream = connect(6379, '127.0.0.1');
+        const { hostname, port } = new URL(TEST_REDIS_URL);
+        const upstream = connect(Number(port || 6379), hostname);
         socket.pipe(upstream).pipe(socket);
         socket.resume();
         const close = () => (socket.destroy(), upstream.destroy());

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunningEmulator } from '../../../emulators/core/types.js';
@@ -48,8 +47,10 @@ describe('upstream resilience', () => {
     expect(count(synvoEmu, 'events')).toBe(0);
 
     synvoEmu.controls.clearFaults();
-    await sleep(250); // past breakerHalfOpenAfterMs: the next call is the probe
-    expect(await synvo.getProfile('default')).not.toBeNull();
+    // While open, calls fail fast without reaching Synvo; past breakerHalfOpenAfterMs the next call
+    // is the probe, which succeeds and closes the breaker.
+    await vi.waitFor(async () => expect(await synvo.getProfile('default')).not.toBeNull(), { timeout: 5_000, interval: 20 });
+    expect(count(synvoEmu, 'profile')).toBe(5);
     expect(await synvo.getProfile('default')).not.toBeNull();
     expect(count(synvoEmu, 'profile')).toBe(6);
   });

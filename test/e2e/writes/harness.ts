@@ -16,12 +16,14 @@ import { startSynvoEmulator } from '../../../emulators/synvo/index.js';
 import { createApp, type App } from '../../../src/app.js';
 import { loadConfig, withUpstreams } from '../../../src/config.js';
 import { keyringEnv } from '../support/keyring-env.js';
+import { captureLogs } from '../../support/captured-logs.js';
+import { TEST_REDIS_URL } from '../../support/redis.js';
 
 export const JWT_SECRET = 'writes-test-secret-0123456789abcdef';
 export const SERVICE_KEY = 'writes-test-service-key';
 export const SYNVO_KEY = 'sk-synvo-CANARY-writes-91c2';
 export const MEMSYNC_KEY = 'sk-memsync-CANARY-writes-5d7e';
-export const REDIS_URL = 'redis://127.0.0.1:6379';
+export const REDIS_URL = TEST_REDIS_URL;
 export const asService = { 'x-api-key': SERVICE_KEY } as const;
 
 /** A typed document (test/gql, from operations.ts) or, for the odd ad-hoc query, a string. */
@@ -97,6 +99,7 @@ export async function startWritesHarness(options: WritesHarnessOptions = {}): Pr
     { upstreamOptions: { keepAliveTimeoutMs: 500 } },
   );
   const agent = new Agent({ keepAliveTimeout: 500 });
+  const logs = captureLogs();
   const wsClients: WsClient[] = [];
   const apps: App[] = [];
 
@@ -113,7 +116,7 @@ export async function startWritesHarness(options: WritesHarnessOptions = {}): Pr
 
   const instances: Instance[] = [];
   for (let i = 0; i < (options.instances ?? 1); i++) {
-    const app = await createApp(config);
+    const app = await createApp(config, { production: { logDestination: logs.destination } });
     apps.push(app);
     const { url } = await app.start();
     const wsUrl = url.replace(/^http/, 'ws');
@@ -170,6 +173,7 @@ export async function startWritesHarness(options: WritesHarnessOptions = {}): Pr
     async stop() {
       await Promise.all(wsClients.map((c) => c.dispose()));
       for (const app of apps) await app.stop();
+      logs.stop();
       await agent.close();
       await Promise.all([synvo.stop(), memsync.stop()]);
       keyring.remove();

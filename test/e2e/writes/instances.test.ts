@@ -4,7 +4,7 @@
  * instance B while Synvo is polled by one instance only.
  */
 import { print } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startWritesHarness, subscribe, textFile, type Instance, type WritesHarness } from './harness.js';
 import { BiographyDocument, EventsSubscriptionDocument, FileStatusDocument, ProfileDocument, StoreMemoriesDocument, UploadDocument } from './operations.js';
 
@@ -41,7 +41,8 @@ describe('two gateway instances on one Redis', () => {
     const ws = b.ws();
     const events = subscribe<{ events: { content: string } }>(ws, EventsSubscriptionDocument, { user }, 2);
     await events.started;
-    await new Promise((r) => setTimeout(r, 100));
+    // The events poller's first call shows the subscription is in place on B.
+    await vi.waitFor(() => expect(h.calls('synvo', 'events', user)).toBeGreaterThan(0));
 
     const res = await a.multipart({
       operations: { query: UPLOAD, variables: { file: null, user } },

@@ -11,7 +11,7 @@ import { print } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import { FormData, request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import type { RunningEmulator } from '../../../emulators/core/types.js';
 import { startMemSyncEmulator } from '../../../emulators/memsync/index.js';
@@ -113,7 +113,8 @@ describe('two gateway processes on one Redis', () => {
     clients.push(ws);
     const events = subscribe<{ events: { content: string } }>(ws, EventsSubscriptionDocument, { user }, 2);
     await events.started;
-    await new Promise((r) => setTimeout(r, 150));
+    // The events poller's first call shows the subscription is in place on B.
+    await vi.waitFor(() => expect(synvo.controls.calls().routes.events?.byUser[user] ?? 0).toBeGreaterThan(0));
 
     const form = new FormData();
     form.set('operations', JSON.stringify({ query: print(UploadDocument), variables: { file: null, user } }));

@@ -4,7 +4,7 @@
  * upstream call until a write invalidates them.
  */
 import { print } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startWritesHarness, subscribe, SYNVO_KEY, textFile, type Instance, type WritesHarness } from './harness.js';
 import {
   AskDocument, DeleteFileDocument, EventsDocument, EventsSubscriptionDocument, FileDocument, FileStatusDocument, ProfileDocument,
@@ -52,7 +52,8 @@ describe('uploadFile and live updates', () => {
     const ws = gw.ws();
     const events = subscribe<{ events: { content: string } }>(ws, EVENTS, { user }, 2);
     await events.started;
-    await new Promise((r) => setTimeout(r, 50));
+    // The events poller's first call shows the subscription is in place on the gateway.
+    await vi.waitFor(() => expect(h.calls('synvo', 'events', user)).toBeGreaterThan(0));
 
     const res = await upload(user, textFile('notes.txt', NOTES), { path: '/diary' });
     expect(res.json.errors).toBeUndefined();
@@ -95,8 +96,10 @@ describe('uploadFile and live updates', () => {
 
   it('invalidates the profile, events, search and answers of that user when an upload finishes processing', async () => {
     const user = 'writer2';
-    await upload(user, textFile('first.txt', 'City: Porto\n'));
-    await new Promise((r) => setTimeout(r, 300));
+    const first = await upload(user, textFile('first.txt', 'City: Porto\n'));
+    // Processed (and its invalidation done) before the reads below warm the cache.
+    const firstStatuses = await subscribe<{ fileStatus: { status: string } }>(gw.ws(), FILE_STATUS, { id: first.json.data.uploadFile.id, user }).results;
+    expect(firstStatuses.at(-1)!.data!.fileStatus.status).toBe('COMPLETED');
     await gw.post(PROFILE, { user });
     await gw.post(EVENTS_QUERY, { user });
     await gw.post(SEARCH, { user, q: 'Porto' });
