@@ -28,7 +28,7 @@ import { schema } from './schema/index.js';
 import { createAuthenticator } from './server/auth.js';
 import { createGraphContext } from './server/context.js';
 import { mintDevToken } from './server/dev-credentials.js';
-import { graphiqlOptions } from './server/graphiql.js';
+import { createGraphiQLRenderer, graphiqlOptions } from './server/graphiql.js';
 import { createServerPlugins, type ServerPluginOptions } from './server/plugins.js';
 import { createShutdown, drainHttpServer, type Shutdown } from './server/shutdown.js';
 import { createMaskError } from './server/upstream-errors.js';
@@ -210,6 +210,8 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
     graphiql: !config.ops.graphiql ? false : graphiqlOptions({ devToken, devServiceKey: config.auth.development ? DEV_SERVICE_KEY : null }),
+    // GraphiQL from the installed packages, not a CDN: it works offline.
+    renderGraphiQL: createGraphiQLRenderer(GRAPHQL_PATH),
     maskedErrors: { maskError },
     logging: observability.yogaLogger,
     plugins,

@@ -4,12 +4,13 @@ import type { FaultSpec } from '../../../emulators/core/types.js';
 import { FullViewDocument } from './operations.js';
 import { MEMSYNC_CANARY_KEY, SYNVO_CANARY_KEY, errorAt, startGraphHarness, type GraphHarness } from './harness.js';
 
-// One attempt per call and a short headers timeout keep each failure quick and its code exact;
-// a high breaker minimum keeps one test's failures from opening the circuit for the next.
+// One attempt per call keeps each failure quick and its code exact; the timeouts leave the healthy
+// calls of a loaded machine ample time (the latency fault is three times the timeout, past undici's
+// coarse timer); a high breaker minimum keeps one test's failures from opening the circuit for the next.
 let h: GraphHarness;
 beforeAll(async () => {
   h = await startGraphHarness({
-    upstreamOptions: { maxAttempts: 1, headersTimeoutMs: 250, answerHeadersTimeoutMs: 250, bodyTimeoutMs: 250, breakerMinimumRps: 100_000 },
+    upstreamOptions: { maxAttempts: 1, headersTimeoutMs: 1_000, answerHeadersTimeoutMs: 1_000, bodyTimeoutMs: 1_000, breakerMinimumRps: 100_000 },
   });
 });
 afterAll(async () => {
@@ -34,7 +35,7 @@ interface Expectation {
   retryAfter?: number;
 }
 const faults: { name: string; fault: Omit<FaultSpec, 'route'>; expected: Expectation }[] = [
-  { name: 'latency beyond the timeout', fault: { kind: 'latency', ms: 1_500 }, expected: { code: 'UPSTREAM_TIMEOUT', upstreamStatus: undefined } },
+  { name: 'latency beyond the timeout', fault: { kind: 'latency', ms: 3_000 }, expected: { code: 'UPSTREAM_TIMEOUT', upstreamStatus: undefined } },
   { name: 'status 500', fault: { kind: 'status', status: 500, body: { error: 'boom' } }, expected: { code: 'UPSTREAM_UNAVAILABLE', upstreamStatus: 500 } },
   { name: 'rateLimit', fault: { kind: 'rateLimit', retryAfter: 30 }, expected: { code: 'RATE_LIMITED', upstreamStatus: 429, retryAfter: 30 } },
   // The clients do not attach the (200) status to a body that fails to parse, so none is reported.
