@@ -15,7 +15,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**', 'test/hostile/**'] },
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**', 'test/hostile/**', 'test/browser/**'] },
       },
       {
         extends: true,
@@ -25,6 +25,11 @@ export default defineConfig({
         // Hostile requests on every transport (issue 15): `npx vitest run --project hostile`.
         extends: true,
         test: { name: 'hostile', include: ['test/hostile/**/*.test.ts'] },
+      },
+      {
+        // Debian's Chromium through playwright-core (test/support/browser.ts).
+        extends: true,
+        test: { name: 'browser', include: ['test/browser/**/*.test.ts'] },
       },
     ],
   },

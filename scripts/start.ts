@@ -3,31 +3,22 @@
  * MemSync on 4020, controls enabled) for every upstream without a configured base URL. Lives
  * outside `src/` because `src/` never imports `emulators/`; `src/main.ts` is the production entry.
  */
-import { createAppOrExit } from '../src/app.js';
-import { DEV_SERVICE_KEY, loadConfigOrExit, withUpstreams } from '../src/config.js';
-import { startEmbeddedEmulators, type EmbeddedEmulators } from './embedded-emulators.js';
+import { DEV_SERVICE_KEY, loadConfigOrExit } from '../src/config.js';
+import { startDevServer, type DevServer } from './dev-server.js';
 
 const config = loadConfigOrExit();
 
-let emulators: EmbeddedEmulators;
+let dev: DevServer;
 try {
-  emulators = await startEmbeddedEmulators(config, { log: (line) => console.log(line) });
+  dev = await startDevServer(config, { log: (line) => console.log(line) });
 } catch (error) {
-  console.error(`Could not start the emulators: ${error instanceof Error ? error.message : String(error)}`);
+  // A taken port or a bad HOST: one clear line, no stack.
+  console.error(`Could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }
-
-const app = await createAppOrExit(withUpstreams(config, emulators.upstreams));
-const linked = await emulators.linkSeedAccounts(app.keyring);
-let url: string;
-try {
-  ({ url } = await app.start());
-} catch (error) {
-  console.error(`Could not start the gateway on ${config.host}:${config.port}: ${error instanceof Error ? error.message : String(error)}`);
-  await Promise.allSettled([app.stop(), emulators.stop()]);
-  process.exit(1);
-}
+const { app, url } = dev;
 console.log(`memgate gateway    ${url}   (GraphiQL: open it in a browser)`);
+if (dev.exampleUrl) console.log(`Example web app    ${dev.exampleUrl}   (examples/web/)`);
 if (config.auth.development) {
   console.log('\nDevelopment credentials (embedded emulators only):');
   console.log(`  service key  X-Api-Key: ${DEV_SERVICE_KEY}`);
@@ -37,8 +28,8 @@ if (config.auth.development) {
 if (config.keyring) {
   const secret = config.keyring.developmentSecret ? `the development secret "${config.keyring.secret}" (set MEMGATE_KEYRING_SECRET for real keys)` : 'MEMGATE_KEYRING_SECRET';
   console.log(`\nMemSync keyring     ${app.keyring?.where ?? ''}, encrypted with ${secret}`);
-  if (linked.length > 0) {
-    console.log(`  users linked to the emulator's seed accounts (one MemSync key each): ${linked.join(', ')}`);
+  if (dev.linked.length > 0) {
+    console.log(`  users linked to the emulator's seed accounts (one MemSync key each): ${dev.linked.join(', ')}`);
     console.log('  other users: connectMemSync(apiKey, user) with a key from POST /__emulator/keys on the MemSync emulator');
   }
 }
@@ -48,8 +39,7 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping`);
-  await app.stop();
-  await emulators.stop();
+  await dev.stop();
   process.exit(0);
 }
 process.on('SIGINT', (s) => void shutdown(s));

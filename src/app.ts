@@ -60,6 +60,8 @@ export interface AppOptions {
   };
   /** Logger, limits, rate limits and tracing overrides. @default {} */
   production?: ObservabilityOptions & ServerPluginOptions;
+  /** More yoga plugins, before the gateway's own (`npm start` serves the front-end example with one). @default [] */
+  plugins?: Plugin[];
 }
 
 /** The parts every request and instance shares: what the domain layer stands on. */
@@ -192,6 +194,8 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
   const maskError = createMaskError({ development: config.nodeEnv === 'development' });
   const errors = createErrorPipeline({ maskError, onChanged: (error) => observability.yogaLogger.error(error) });
   const plugins: Plugin<GraphContext>[] = [
+    // First: the paths they answer (a page, a dev endpoint) end before the GraphQL pipeline.
+    ...((options.plugins ?? []) as Plugin<GraphContext>[]),
     ...(createServerPlugins(config, { observability, shutdown, rateLimitRedis: redis?.get('rateLimit') ?? null }, options.production) as Plugin<GraphContext>[]),
     // After CSRF prevention and the declared-length check (headers only, like it).
     authentication.plugin as Plugin<GraphContext>,

@@ -107,9 +107,9 @@ function startGraphiQL(options: GraphiQLOptions & { endpoint: string }): void {
 
   function fetcher(params: { query: string; variables?: unknown; operationName?: string | null }, opts?: { headers?: Record<string, string> }) {
     const client = w.graphqlSse.createClient({ url: options.endpoint, headers: opts?.headers ?? {}, credentials: 'same-origin', retryAttempts: 0 });
-    return recorded(
-      client.iterate({ query: params.query, variables: params.variables ?? {}, ...(params.operationName ? { operationName: params.operationName } : {}) }),
-    );
+    const results = client.iterate({ query: params.query, variables: params.variables ?? {}, ...(params.operationName ? { operationName: params.operationName } : {}) });
+    // GraphiQL's own schema fetch is not the user's operation: the panel keeps the last one.
+    return params.operationName === 'IntrospectionQuery' ? results : recorded(results);
   }
 
   function StreamPanel() {

@@ -11,9 +11,9 @@ interface Launched {
   pid: number;
 }
 
-/** Runs `npx tsx emulators/main.ts` with both ports at 0 and waits for the printed URLs. */
+/** Runs `npm run emulators` with both ports at 0 and waits for the printed URLs. */
 async function launch(): Promise<Launched> {
-  const child = spawn('npx', ['tsx', 'emulators/main.ts'], {
+  const child = spawn('npm', ['run', '--silent', 'emulators'], {
     cwd: process.cwd(),
     env: { ...process.env, SYNVO_EMULATOR_PORT: '0', MEMSYNC_EMULATOR_PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,7 +41,7 @@ async function getJson(url: string, key: string) {
 describe.concurrent('npm run emulators (emulators/main.ts)', () => {
   const children: ChildProcess[] = [];
   afterAll(() => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM'); // npm forwards it; a SIGKILL would orphan the emulators
   });
 
   it('serves seed data from both emulators and exits 0 on SIGTERM', async () => {
@@ -88,7 +88,7 @@ describe.concurrent('npm run emulators (emulators/main.ts)', () => {
   });
 
   it('refuses a port that is not a number, naming the variable', async () => {
-    const child = spawn('npx', ['tsx', 'emulators/main.ts'], {
+    const child = spawn('npm', ['run', '--silent', 'emulators'], {
       cwd: process.cwd(),
       env: { ...process.env, SYNVO_EMULATOR_PORT: 'forty', MEMSYNC_EMULATOR_PORT: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -10,7 +10,7 @@ import { keyringEnv } from '../support/keyring-env.js';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const children: ChildProcess[] = [];
 afterAll(() => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM'); // npm forwards it; a SIGKILL would orphan the gateway
 });
 
 /** Runs `npm run <script>`, or a built `.js` entry (the production build in dist/) with plain node. */
