@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Plugin } from 'graphql-yoga';
-import { isValidUserName } from '../src/schema/user-name.js';
+import { isValidUserName } from '../src/memory/input-rules.js';
 import { mintDevToken } from '../src/server/dev-credentials.js';
 
 export const EXAMPLE_WEB_PATH = '/demo';
