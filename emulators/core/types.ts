@@ -74,7 +74,7 @@ export interface SynvoEmulatorOptions extends EmulatorOptions {
   firstTokenDelayMs?: number;
   /** Delay between streamed tokens. @default 5 */
   tokenDelayMs?: number;
-  /** Largest accepted upload in bytes (413 above it). @default 104857600 (100 MiB, as upstream-api.md says) */
+  /** Largest accepted upload in bytes (413 above it). @default 104857600 (100 MiB, as emulators/README.md says) */
   maxUploadBytes?: number;
   /** How long a `/file/download` URL works, on the `now` clock. @default 600000 (10 minutes) */
   downloadUrlTtlMs?: number;

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 
-/** One key per seed account, as upstream-api.md lists them. */
+/** One key per seed account (emulators/README.md). */
 export const MEMSYNC_SEED_KEYS = {
   default: 'memsync-key-default',
   alex: 'memsync-key-alex',

@@ -1,6 +1,6 @@
 /**
  * The MemSync emulator: `GET /v1/profile/bio`, `POST /v1/memories`, `POST /v1/memories/search`
- * as /work/shared/upstream-api.md describes them, on the shared emulator kit (auth, rate limits,
+ * as emulators/README.md ("The upstreams' behaviour") describes them, on the shared emulator kit (auth, rate limits,
  * faults, counters, control API). Scoped by API key: each key opens one account. Rules for
  * extraction, distances and bios: ./README.md.
  */
@@ -20,7 +20,7 @@ export { MEMSYNC_SEED_KEYS } from './accounts.js';
 /** The app key of the optional user-param mode (`user_id` names the account). */
 export const MEMSYNC_DEV_API_KEY = 'memsync-dev-key';
 
-/** MemSync's published limits per key (upstream-api.md), for `rateLimits: 'realistic'`. */
+/** MemSync's published limits per key (emulators/README.md), for `rateLimits: 'realistic'`. */
 export const MEMSYNC_REALISTIC_LIMITS = { standard: 100, search: 50 } as const;
 const SEARCH_ROUTES: ReadonlySet<string> = new Set(['memoriesSearch']);
 

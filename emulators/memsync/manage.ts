@@ -1,5 +1,5 @@
 /**
- * MemSync's memory management and profile endpoints (upstream-api.md): `GET /profile`,
+ * MemSync's memory management and profile endpoints (emulators/README.md, "The upstreams' behaviour"): `GET /profile`,
  * `GET /memories`, `PATCH /memories/{id}`, `DELETE /memories/{id}`, `POST /memories/batch-delete`,
  * `PATCH /profile/bio`. Every route acts on the account the request resolves to (`account`), and
  * nothing of one account is visible or changeable through another: another account's memory id is
@@ -25,7 +25,7 @@ import { DEFAULT_PROFILE_SECTIONS, PROFILE_SECTIONS, composeProfile, type Profil
 import type { ManualBio, MemoryStore, StoredMemory } from './store.js';
 import { countWords, isoTime } from './text.js';
 
-/** A manual biography's limit, in words (upstream-api.md reads the reference's `max_length: 500` as words). */
+/** A manual biography's limit, in words (memgate reads MemSync's `max_length: 500` as words: emulators/README.md). */
 export const MAX_BIO_WORDS = 500;
 /** Most ids one `POST /memories/batch-delete` takes (the emulator's choice; the reference gives none). */
 export const MAX_BATCH_DELETE = 100;

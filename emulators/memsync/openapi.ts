@@ -63,7 +63,7 @@ export function memSyncOpenApi(): Record<string, unknown> {
       title: 'MemSync (emulator)',
       version: '1.0.0',
       description:
-        'Emulator of the MemSync user-memory API (memgate, /work/shared/upstream-api.md), served under /v1. An API key ' +
+        'Emulator of the MemSync user-memory API (memgate: emulators/README.md describes the behaviour), served under /v1. An API key ' +
         'belongs to one account and every call reads and writes that account only; app keys (the user-param mode) name ' +
         'the account with `user_id` (query for GET, body for POST; default `default`). Rules for extraction, distances ' +
         'and bios: emulators/memsync/README.md.',

@@ -6,7 +6,7 @@
 
 import { convert } from 'html-to-text';
 
-/** The profile schema: 8 categories, 34 subtopics (upstream-api.md). */
+/** The profile schema: 8 categories, 34 subtopics (emulators/README.md, "The upstreams' behaviour"). */
 export const profileSchema: Readonly<Record<string, readonly string[]>> = {
   basic_info: ['name', 'age', 'gender', 'birth_date', 'nationality', 'ethnicity', 'language_spoken'],
   contact_info: ['email', 'phone', 'city', 'country'],

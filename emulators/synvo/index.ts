@@ -16,7 +16,7 @@ export interface SynvoEmulatorExtraOptions extends SynvoEmulatorOptions {
 }
 
 /**
- * Starts the Synvo emulator (upstream-api.md): a real HTTP server with the seed sub-users
+ * Starts the Synvo emulator (emulators/README.md, "The upstreams' behaviour"): a real HTTP server with the seed sub-users
  * `default`, `alex` and `newcomer`, faults, counters and the /__emulator/ control API.
  */
 export async function startSynvoEmulator(options: SynvoEmulatorExtraOptions = {}): Promise<RunningEmulator> {

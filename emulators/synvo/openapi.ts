@@ -24,7 +24,7 @@ export function synvoOpenApi(): Record<string, unknown> {
     info: {
       title: 'Synvo (memgate emulator)',
       version: '1.0.0',
-      description: 'Sub-user profiles, events, file-grounded answers and file storage, as in memgate shared/upstream-api.md.',
+      description: 'Sub-user profiles, events, file-grounded answers and file storage, as emulators/README.md in memgate describes Synvo.',
     },
     servers: [{ url: '/' }],
     security: [{ ApiKeyAuth: [] }],

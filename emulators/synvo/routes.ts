@@ -7,7 +7,7 @@ import { thumbnailOf } from './images.js';
 import { normaliseDir, parseIsoTime, type StoredFile, type SynvoStore } from './store.js';
 import { answerStream, tokenize } from './stream.js';
 
-/** Largest accepted upload (upstream-api.md: the emulator refuses over 100 MiB). */
+/** Largest accepted upload (emulators/README.md: the emulator refuses over 100 MiB). */
 export const maxUploadBytes = 100 * 1024 * 1024;
 /** Largest web page `/webpage/add` reads. */
 export const maxWebpageBytes = 5 * 1024 * 1024;
@@ -88,7 +88,7 @@ function fileHit(f: StoredFile) {
   return { file_id: f.id, file_path: f.path, file_name: f.name, file_type: f.mimeType, created_at: iso(f.createdAt) };
 }
 
-/** The Synvo endpoints of upstream-api.md, by route id. */
+/** Synvo's endpoints (emulators/README.md), by route id. */
 export function synvoRoutes(o: SynvoRouteOptions): RouteDefinition[] {
   const { store, ranker } = o;
 

@@ -53,7 +53,7 @@ export const OTHER_EVENT_TYPE = 'other';
 
 /** The gateway's limit on one upload unless `MEMGATE_MAX_UPLOAD_MB` says otherwise (Synvo documents none). */
 export const DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
-/** File types Synvo accepts (upstream-api.md), by lower-cased extension. */
+/** File types Synvo accepts (emulators/README.md, "The upstreams' behaviour"), by lower-cased extension. */
 export const SUPPORTED_UPLOAD_EXTENSIONS: ReadonlySet<string> = new Set([
   'png', 'jpg', 'jpeg', 'gif', 'webp', 'mp4', 'mov', 'm4v', 'avi', 'mkv', 'mp3', 'wav', 'm4a', 'aac', 'flac',
   'pdf', 'docx', 'ppt', 'pptx', 'txt', 'md', 'html', 'json', 'jsonl', 'xlsx',

@@ -38,7 +38,7 @@ export function transportCodeOf(error: unknown): string | undefined {
 
 /**
  * A 403 that is a rate limit: MemSync's authentication page lists "Rate limit exceeded" among the
- * causes of a 403 (upstream-api.md: treat that 403 as a rate limit).
+ * causes of a 403 (emulators/README.md: that 403 is read as a rate limit).
  */
 export function isRateLimit403(status: number, info: ErrorBodyInfo): boolean {
   return status === 403 && (/RATE_LIMIT/i.test(info.upstreamCode ?? '') || /rate limit/i.test(info.message ?? ''));

@@ -43,7 +43,7 @@ export const MEMORY_CATEGORY_NAMES = [
 ] as const;
 export type MemoryCategoryName = (typeof MEMORY_CATEGORY_NAMES)[number];
 
-/** Synvo's event types (upstream-api.md); Synvo may send others. */
+/** Synvo's event types (emulators/README.md, "The upstreams' behaviour"); Synvo may send others. */
 export const EVENT_TYPE_NAMES = ['personal', 'financial', 'professional', 'educational', 'social'] as const;
 
 /** Chat roles a message of the graph may have (Synvo's conversations take all three). */

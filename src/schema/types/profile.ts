@@ -24,7 +24,7 @@ interface CategorySpec {
 const one = (key: string, description: string): SubtopicSpec => ({ key, list: false, description });
 const many = (key: string, description: string): SubtopicSpec => ({ key, list: true, description });
 
-/** Synvo's profile schema (upstream-api.md): 8 categories, 34 subtopics. */
+/** Synvo's profile schema (emulators/README.md, "The upstreams' behaviour"): 8 categories, 34 subtopics. */
 export const PROFILE_CATEGORIES: readonly CategorySpec[] = [
   {
     key: 'basic_info', field: 'basicInfo', typeName: 'BasicInfo', description: 'Who the user is.',

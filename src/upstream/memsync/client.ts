@@ -1,5 +1,5 @@
 /**
- * The MemSync client: one method per endpoint of the contract (shared/upstream-api.md), on its
+ * The MemSync client: one method per endpoint of MemSync as emulators/README.md describes it, on its
  * own transport (pool, bulkhead, breaker). Paths are relative to the configured base URL, which
  * carries MemSync's `/v1`.
  *

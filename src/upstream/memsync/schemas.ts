@@ -276,7 +276,7 @@ export function readUpdatedBio(body: unknown): UpdatedBio {
 
 /**
  * MemSync's introduction wraps every answer as `{"data": {...}, "status": "success", "timestamp"}`
- * while its endpoint pages show bare objects: both are read (upstream-api.md).
+ * while its endpoint pages show bare objects: both are read (emulators/README.md).
  */
 export function unwrapEnvelope(body: unknown): unknown {
   if (body && typeof body === 'object' && !Array.isArray(body)) {

@@ -1,5 +1,5 @@
 /**
- * The Synvo client: one method per endpoint of the contract (shared/upstream-api.md), on its own
+ * The Synvo client: one method per endpoint of Synvo as emulators/README.md describes it, on its own
  * transport (pool, bulkhead, breaker). The user name travels as `sub_user_name` (query or form
  * field), never in a path or a header; a file id goes in a path, encoded.
  */

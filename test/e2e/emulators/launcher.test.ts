@@ -11,9 +11,10 @@ interface Launched {
   pid: number;
 }
 
-/** Runs `npm run emulators` with both ports at 0 and waits for the printed URLs. */
-async function launch(): Promise<Launched> {
-  const child = spawn('npm', ['run', '--silent', 'emulators'], {
+/** Runs `npm run emulators` (or its command without npm) with both ports at 0 and waits for the printed URLs. */
+async function launch(viaNpm = true): Promise<Launched> {
+  const [command, args] = viaNpm ? ['npm', ['run', '--silent', 'emulators']] : [process.execPath, ['--import', 'tsx', 'emulators/main.ts']];
+  const child = spawn(command, args, {
     cwd: process.cwd(),
     env: { ...process.env, SYNVO_EMULATOR_PORT: '0', MEMSYNC_EMULATOR_PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -79,7 +80,7 @@ describe.concurrent('npm run emulators (emulators/main.ts)', () => {
   });
 
   it('exits 0 on SIGINT as well', async () => {
-    const run = await launch();
+    const run = await launch(false);
     children.push(run.child);
     const exited = once(run.child, 'exit');
     process.kill(run.pid, 'SIGINT');
