@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startDevServer, type DevServer } from '../../scripts/dev-server.js';
-import { growth, lengthsPerFrame, openBrowser, type Browser } from '../support/browser.js';
+import { growth, lengthsPerFrame, openBrowser, slowAnswers, type Browser } from '../support/browser.js';
 
 /** An editor's text as shown, whitespace collapsed (Monaco shows spaces as no-break spaces and wraps long lines). */
 const shown = async (page: Page, selector: string) => (await page.locator(selector).innerText()).replace(/\s+/g, ' ');
@@ -17,9 +17,13 @@ let dev: DevServer;
 let browser: Browser;
 
 beforeAll(async () => {
+  const lines: string[] = [];
   dev = await startDevServer(loadConfig({ HOST: '127.0.0.1', PORT: '0', SYNVO_EMULATOR_PORT: '0', MEMSYNC_EMULATOR_PORT: '0', LOG_LEVEL: 'silent' }), {
-    log: () => {},
+    log: (line) => lines.push(line),
   });
+  // Answers stream a token every 40 ms (the emulator's own pace is 5 ms): a loaded machine cannot
+  // fold the whole answer into one or two frames, so a page that streams shows it growing.
+  await slowAnswers(lines.join('\n'), 40);
   browser = await openBrowser();
 });
 afterAll(async () => {

@@ -98,3 +98,15 @@ export function lengthsPerFrame(page: Page, selector: string, done: { selector: 
 
 /** The distinct non-zero values, in order: how many different lengths the text showed. */
 export const growth = (lengths: number[]) => lengths.filter((n, i) => n > 0 && n !== lengths[i - 1]);
+
+/** Arms the Synvo emulator printed in `startLog` to stream answers a token every `tokenDelayMs`. */
+export async function slowAnswers(startLog: string, tokenDelayMs: number): Promise<void> {
+  const synvo = /Synvo emulator\s+(http:\/\/\S+)/.exec(startLog)?.[1];
+  if (!synvo) throw new Error(`no Synvo emulator in:\n${startLog}`);
+  const res = await fetch(`${synvo}/__emulator/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ route: 'query', kind: 'slowStream', tokenDelayMs }),
+  });
+  if (!res.ok) throw new Error(`arming slowStream: ${res.status} ${await res.text()}`);
+}
