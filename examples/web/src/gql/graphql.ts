@@ -36,6 +36,7 @@ export type DemoViewerQueryVariables = Exact<{ [key: string]: never; }>;
 export type DemoViewerQuery = { viewer: { name: string, profile: { basicInfo: { name: string | null } | null, education: { school: string | null, major: string | null } | null, work: { company: string | null, title: string | null } | null } | null, events: Array<{ type: EventType, content: string, time: string }> | null } & ({ biography:
       | { __typename: 'Biography', text: string, keyThemes: Array<string> }
       | { __typename: 'BiographyNotReady', suggestion: string, currentMemoryCount: number | null }
+      | { __typename: 'MemSyncNotConnected' }
      | null } | { biography?: never }) };
 
 export type DemoAskSubscriptionVariables = Exact<{
