@@ -37,9 +37,10 @@ async function startToReady(args: string[]): Promise<number> {
       LOG_LEVEL: 'warn',
       SYNVO_BASE_URL: synvo.url,
       SYNVO_API_KEY: 'bench-synvo-key',
-      MEMSYNC_BASE_URL: memsync.url,
+      MEMSYNC_BASE_URL: `${memsync.url}/v1`,
       MEMSYNC_API_KEY: 'bench-memsync-key',
       MEMGATE_SERVICE_KEYS: 'bench-service-key',
+      MEMGATE_KEYRING_SECRET: 'bench-keyring-secret-0123456789',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -47,10 +48,12 @@ async function startToReady(args: string[]): Promise<number> {
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   try {
     // The URL is printed once the listener is up; readiness may come a moment later.
+    let exited = false;
+    child.once('exit', () => (exited = true));
     let url: string | undefined;
     while (!url) {
       url = /listening on (http:\/\/\S+?)\/graphql/.exec(out)?.[1];
-      if (child.exitCode !== null) throw new Error(`the gateway exited: ${out}`);
+      if (exited) throw new Error(`the gateway exited: ${out}`);
       if (!url) await sleep(1);
     }
     for (;;) {
@@ -60,8 +63,10 @@ async function startToReady(args: string[]): Promise<number> {
       await sleep(1);
     }
   } finally {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
   }
 }
 

@@ -56,34 +56,35 @@ export function graphiqlOptions({ devToken, devServiceKey }: GraphiQLSetup): Gra
   };
 }
 
-/** The browser side, run in the page (serialised with `toString()`: it may use nothing from this module). */
-function startGraphiQL(options: GraphiQLOptions & { endpoint: string }): void {
-  interface Result {
-    data?: unknown;
-    errors?: unknown;
-    hasNext?: boolean;
-  }
-  interface Stream {
-    results: Result[];
-    text: string;
-    done: boolean;
-  }
-  const w = window as unknown as {
-    graphqlSse: {
-      createClient(o: Record<string, unknown>): { iterate(request: Record<string, unknown>): AsyncIterableIterator<Result> };
-    };
-    YogaGraphiQL: { renderYogaGraphiQL(root: Element, props: Record<string, unknown>): void };
-    React: {
-      createElement(type: unknown, props?: Record<string, unknown> | null, ...children: unknown[]): unknown;
-      useSyncExternalStore<T>(subscribe: (cb: () => void) => () => void, get: () => T): T;
-    };
-  };
-  const h = w.React.createElement;
+/* The browser side: functions run in the page, serialised with `toString()` (they may use nothing
+   from this module but each other, by name, and types). */
 
-  // The stream of the latest operation, for the panel.
-  let stream: Stream = { results: [], text: '', done: true };
+interface PageResult {
+  data?: unknown;
+  errors?: unknown;
+  hasNext?: boolean;
+}
+interface PageStream {
+  results: PageResult[];
+  text: string;
+  done: boolean;
+}
+interface PageWindow {
+  graphqlSse: {
+    createClient(o: Record<string, unknown>): { iterate(request: Record<string, unknown>): AsyncIterableIterator<PageResult> };
+  };
+  YogaGraphiQL: { renderYogaGraphiQL(root: Element, props: Record<string, unknown>): void };
+  React: {
+    createElement(type: unknown, props?: Record<string, unknown> | null, ...children: unknown[]): unknown;
+    useSyncExternalStore<T>(subscribe: (cb: () => void) => () => void, get: () => T): T;
+  };
+}
+
+/** In the page: the results of the latest operation, with the `token`s of its results joined. */
+function createStreamStore() {
+  let stream: PageStream = { results: [], text: '', done: true };
   const listeners = new Set<() => void>();
-  const publish = (next: Stream) => {
+  const publish = (next: PageStream) => {
     stream = next;
     for (const listener of listeners) listener();
   };
@@ -92,53 +93,61 @@ function startGraphiQL(options: GraphiQLOptions & { endpoint: string }): void {
     if (!value || typeof value !== 'object') return [];
     return Object.entries(value).flatMap(([key, v]) => (key === 'token' && typeof v === 'string' ? [v] : tokensOf(v)));
   };
-
-  async function* recorded(results: AsyncIterableIterator<Result>): AsyncGenerator<Result> {
-    publish({ results: [], text: '', done: false });
-    try {
-      for await (const result of results) {
-        publish({ results: [...stream.results, result], text: stream.text + tokensOf(result.data).join(''), done: false });
-        yield result;
+  return {
+    get: () => stream,
+    subscribe: (listener: () => void) => (listeners.add(listener), () => listeners.delete(listener)),
+    /** Passes the results on, recording each. */
+    async *recorded(results: AsyncIterableIterator<PageResult>): AsyncGenerator<PageResult> {
+      publish({ results: [], text: '', done: false });
+      try {
+        for await (const result of results) {
+          publish({ results: [...stream.results, result], text: stream.text + tokensOf(result.data).join(''), done: false });
+          yield result;
+        }
+      } finally {
+        publish({ ...stream, done: true });
       }
-    } finally {
-      publish({ ...stream, done: true });
-    }
-  }
+    },
+  };
+}
 
-  function fetcher(params: { query: string; variables?: unknown; operationName?: string | null }, opts?: { headers?: Record<string, string> }) {
-    const client = w.graphqlSse.createClient({ url: options.endpoint, headers: opts?.headers ?? {}, credentials: 'same-origin', retryAttempts: 0 });
-    const results = client.iterate({ query: params.query, variables: params.variables ?? {}, ...(params.operationName ? { operationName: params.operationName } : {}) });
-    // GraphiQL's own schema fetch is not the user's operation: the panel keeps the last one.
-    return params.operationName === 'IntrospectionQuery' ? results : recorded(results);
-  }
-
+/** In the page: GraphiQL's "Stream" panel over the store (React is the one GraphiQL's build exposes). */
+function createStreamPlugin(store: ReturnType<typeof createStreamStore>) {
+  const { React } = window as unknown as PageWindow;
+  const h = React.createElement;
   function StreamPanel() {
-    const current = w.React.useSyncExternalStore(
-      (cb) => (listeners.add(cb), () => listeners.delete(cb)),
-      () => stream,
-    );
-    const status = current.done ? (current.results.length ? 'completed' : 'idle') : 'streaming…';
+    const current = React.useSyncExternalStore(store.subscribe, store.get);
+    const count = current.results.length;
+    const status = current.done ? (count ? 'completed' : 'idle') : 'streaming…';
+    const line = { whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' };
     return h(
       'div',
       { className: 'memgate-stream', 'data-testid': 'memgate-stream' },
       h('div', { className: 'graphiql-doc-explorer-title' }, 'Stream'),
-      h('p', null, `${current.results.length} result${current.results.length === 1 ? '' : 's'}, ${status}`),
+      h('p', null, `${count} result${count === 1 ? '' : 's'}, ${status}`),
       current.text ? h('pre', { 'data-testid': 'memgate-stream-text', style: { whiteSpace: 'pre-wrap' } }, current.text) : null,
       h(
         'ol',
-        { style: { fontFamily: 'var(--font-family-mono)', fontSize: '12px', paddingLeft: '2.5em' }, start: Math.max(1, current.results.length - 49) },
-        ...current.results.slice(-50).map((result, i) =>
-          h('li', { key: i, style: { whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' } }, JSON.stringify(result.data ?? result.errors)),
-        ),
+        { style: { fontFamily: 'var(--font-family-mono)', fontSize: '12px', paddingLeft: '2.5em' }, start: Math.max(1, count - 49) },
+        ...current.results.slice(-50).map((result, i) => h('li', { key: i, style: line }, JSON.stringify(result.data ?? result.errors))),
       ),
     );
   }
-  const streamPlugin = {
-    title: 'Stream',
-    icon: () => h('svg', { viewBox: '0 0 24 24', width: 20, height: 20, fill: 'none', stroke: 'currentColor', strokeWidth: 1.5 }, h('path', { d: 'M3 6h18M3 12h12M3 18h6' })),
-    content: StreamPanel,
-  };
+  const icon = () => h('svg', { viewBox: '0 0 24 24', width: 20, height: 20, fill: 'none', stroke: 'currentColor', strokeWidth: 1.5 }, h('path', { d: 'M3 6h18M3 12h12M3 18h6' }));
+  return { title: 'Stream', icon, content: StreamPanel };
+}
 
+/** In the page: GraphiQL with graphql-sse carrying every operation, and the Stream panel open. */
+function startGraphiQL(options: GraphiQLOptions & { endpoint: string }): void {
+  const w = window as unknown as PageWindow;
+  const store = createStreamStore();
+  function fetcher(params: { query: string; variables?: unknown; operationName?: string | null }, opts?: { headers?: Record<string, string> }) {
+    const client = w.graphqlSse.createClient({ url: options.endpoint, headers: opts?.headers ?? {}, credentials: 'same-origin', retryAttempts: 0 });
+    const results = client.iterate({ query: params.query, variables: params.variables ?? {}, ...(params.operationName ? { operationName: params.operationName } : {}) });
+    // GraphiQL's own schema fetch is not the user's operation: the panel keeps the last one.
+    return params.operationName === 'IntrospectionQuery' ? results : store.recorded(results);
+  }
+  const streamPlugin = createStreamPlugin(store);
   const { endpoint: _endpoint, ...props } = options;
   w.YogaGraphiQL.renderYogaGraphiQL(document.querySelector('#root')!, {
     ...props,
@@ -202,6 +211,8 @@ export function createGraphiQLRenderer(endpoint: string): (options: GraphiQLOpti
     <script>
       // tsx (npm start) compiles with esbuild's keepNames, whose helper the serialised function calls.
       var __name = (fn) => fn;
+      ${inlineScript(createStreamStore.toString())}
+      ${inlineScript(createStreamPlugin.toString())}
       (${inlineScript(startGraphiQL.toString())})(${inlineScript(JSON.stringify({ ...options, endpoint }))});</script>
   </body>
 </html>`;
