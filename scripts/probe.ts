@@ -1,7 +1,7 @@
 /**
  * `npm run probe [-- --write] [-- --synvo-user <name>] [-- --processing-timeout <seconds>]`: calls
  * each upstream endpoint once with real keys and prints, for each, its status and whether its
- * answer is what shared/upstream-api.md says (shape, envelope, scoping). Exit 1 when any differs.
+ * answer is what emulators/README.md ("The upstreams' behaviour") says (shape, envelope, scoping). Exit 1 when any differs.
  *
  * Environment: SYNVO_BASE_URL + SYNVO_API_KEY (the Synvo account), MEMSYNC_BASE_URL (with its /v1)
  * + MEMSYNC_PROBE_API_KEY (one MemSync user's own key). Either upstream may be left out. Read-only

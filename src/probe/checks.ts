@@ -1,6 +1,6 @@
 /**
  * The probe's checks of each upstream: which endpoints it calls, and what it expects of each
- * answer (shared/upstream-api.md). `runProbe` (./probe.ts) gives them the raw call and the judge.
+ * answer (emulators/README.md, "The upstreams' behaviour"). `runProbe` (./probe.ts) gives them the raw call and the judge.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';

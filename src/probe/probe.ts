@@ -1,7 +1,7 @@
 /**
  * The upstream probe (`npm run probe`): for an operator holding real keys (Synvo's key, one MemSync
  * user's key), calls each upstream endpoint once and reports every answer that differs from
- * shared/upstream-api.md: its status, its shape (read with the clients' own response schemas),
+ * emulators/README.md ("The upstreams' behaviour"): its status, its shape (read with the clients' own response schemas),
  * MemSync's envelope, and the scoping rules the gateway's isolation rests on (`sub_user_name` on
  * Synvo's /ai/search; no user parameter on MemSync). Read-only unless `write` is set.
  *
@@ -196,7 +196,7 @@ export function formatProbeTable(rows: readonly ProbeRow[]): string {
   const unverified = rows.filter((r) => r.verdict === 'unverified').length;
   const summary =
     differ > 0
-      ? `${differ} of ${rows.length} checks differ from upstream-api.md`
-      : `all ${rows.length} checks match upstream-api.md${unverified ? ` (${unverified} unverified)` : ''}`;
+      ? `${differ} of ${rows.length} checks differ from the documented behaviour (emulators/README.md)`
+      : `all ${rows.length} checks match the documented behaviour (emulators/README.md)${unverified ? ` (${unverified} unverified)` : ''}`;
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line), '', summary].join('\n');
 }

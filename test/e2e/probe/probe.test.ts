@@ -60,7 +60,7 @@ describe('npm run probe', () => {
     }
     expect(out).toMatch(/sub_user_name scoping\)\s+200\s+ok/);
     expect(out).toMatch(/key scoping\)\s+200\s+ok/);
-    expect(out).toMatch(/all \d+ checks match upstream-api\.md/);
+    expect(out).toMatch(/all \d+ checks match the documented behaviour/);
     expect(out).not.toContain(SYNVO_KEY);
     expect(out).not.toContain(MEMSYNC_SEED_KEYS.alex);
     // Read-only: nothing written; each endpoint once (auth and scoping checks add their own call).
@@ -74,7 +74,7 @@ describe('npm run probe', () => {
     const run = runCli([], { MEMSYNC_BASE_URL: memsync.apiUrl, MEMSYNC_PROBE_API_KEY: MEMSYNC_SEED_KEYS.alex });
     expect(await run.exit).toBe(1);
     expect(run.output()).toMatch(/GET \/profile\/bio\s+200\s+differs\s+.*envelope/);
-    expect(run.output()).toMatch(/\d+ of \d+ checks differ from upstream-api\.md/);
+    expect(run.output()).toMatch(/\d+ of \d+ checks differ from the documented behaviour/);
   });
 
   it('refuses to run without an upstream to probe, naming the variables (exit 2)', async () => {

@@ -5,7 +5,8 @@
  * The convention (README.md, "Examples that run"):
  * - ```sh blocks run in bash from the repository root; ```ts blocks run with `node --import tsx`
  *   with the shell's variables in their environment; ```graphql blocks run through the gateway as
- *   the seed user `default` (GraphiQL's development JWT). Other languages are not run.
+ *   the seed user `default` (GraphiQL's development JWT), unless it only defines types. Other
+ *   languages are not run.
  * - The fixed addresses 127.0.0.1:4000 / 4010 / 4020 are rewritten to the ports `npm start` got
  *   (the test runs it on free ports).
  * - A block passes when it exits 0, prints something, and prints no GraphQL `"errors"`.
@@ -18,6 +19,7 @@ import { once } from 'node:events';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Kind, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -61,7 +63,11 @@ export function extractExamples(markdown: string): Example[] {
 }
 
 const RUNNABLE = new Set(['sh', 'bash', 'ts', 'graphql']);
-const examples = extractExamples(readFileSync(join(root, 'README.md'), 'utf8')).filter((e) => RUNNABLE.has(e.lang));
+/** A graphql block is an operation to run, unless it only defines types (a schema excerpt). */
+const isOperation = (code: string) => parse(code).definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION);
+const examples = extractExamples(readFileSync(join(root, 'README.md'), 'utf8')).filter(
+  (e) => RUNNABLE.has(e.lang) && (e.lang !== 'graphql' || isOperation(e.code)),
+);
 
 let child: ChildProcess;
 let output = '';
