@@ -5,7 +5,8 @@
  * The convention (README.md, "Examples that run"):
  * - ```sh blocks run in bash from the repository root; ```ts blocks run with `node --import tsx`
  *   with the shell's variables in their environment; ```graphql blocks run through the gateway as
- *   the seed user `default` (GraphiQL's development JWT), unless it only defines types. Other
+ *   the seed user `default` (GraphiQL's development JWT), each of its operations in turn, without
+ *   variables, unless it only defines types. Other
  *   languages are not run.
  * - The fixed addresses 127.0.0.1:4000 / 4010 / 4020 are rewritten to the ports `npm start` got
  *   (the test runs it on free ports).
@@ -139,12 +140,18 @@ function run(command: string, args: string[], timeoutMs = 60_000): Promise<{ cod
 async function runExample(example: Example, index: number): Promise<string> {
   const code = onThisRun(example.code);
   if (example.lang === 'graphql') {
-    const res = await fetch(`http://127.0.0.1:${ports.gateway}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${devToken}` },
-      body: JSON.stringify({ query: code }),
-    });
-    return JSON.stringify(await res.json());
+    // Each operation of the block in turn (by name when there are several), without variables.
+    const names = parse(code).definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? [d.name?.value] : []));
+    const answers: string[] = [];
+    for (const operationName of names) {
+      const res = await fetch(`http://127.0.0.1:${ports.gateway}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${devToken}` },
+        body: JSON.stringify({ query: code, ...(names.length > 1 ? { operationName } : {}) }),
+      });
+      answers.push(JSON.stringify(await res.json()));
+    }
+    return answers.join('\n');
   }
   // Shell blocks share one terminal's variables: each starts from what the previous ones set.
   const script =
