@@ -16,6 +16,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSchema, type GraphQLSchema } from 'graphql';
+import { memgateEntry } from './lib/build.js';
 import { startPinnedChild, type PinnedChild } from './lib/child.js';
 import { BENCH_SERVICE_KEY, BENCH_USER_PREFIX } from './lib/constants.js';
 import { hotSpots } from './lib/cpu-profile.js';
@@ -35,6 +36,16 @@ const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const resultsDir = join(benchDir, 'results');
 const repoDir = join(benchDir, '..');
 const SYNVO_KEY = 'synvo-dev-key';
+/** BENCH_TSX=1: run memgate's TypeScript through tsx instead of the compiled build. */
+const viaTsx = process.env.BENCH_TSX === '1';
+const builtEntries = new Map<string, string>();
+/** memgate's entry for a checkout, compiled once per run (see lib/build.ts). */
+function memgateAt(dir: string | undefined): string {
+  const checkout = dir ?? repoDir;
+  let entry = builtEntries.get(checkout);
+  if (!entry) builtEntries.set(checkout, (entry = memgateEntry(checkout, { tsx: viaTsx, compilerDir: repoDir })));
+  return entry;
+}
 const MEMSYNC_KEY = 'memsync-dev-key';
 
 const out: string[] = [];
@@ -190,6 +201,8 @@ interface RunRecord extends LoadResult {
   cpu: number;
   /** CPU milliseconds the contender's process spent per answered request. */
   cpuMsPerRequest: number;
+  /** The contender's event-loop delay p99 during the run, ms. */
+  eldP99: number;
 }
 
 interface Measured {
@@ -200,6 +213,8 @@ interface Measured {
   callsPerQuery: number;
   cpu: Summary;
   cpuMsPerRequest: Summary;
+  /** Event-loop delay p99 of the contender's process, per run. */
+  eldP99: Summary;
   failures: number;
 }
 
@@ -211,6 +226,7 @@ function toMeasured(runs: RunRecord[], callsPerQuery: number): Measured {
     p99: summarize(runs.map((r) => r.p99)),
     cpu: summarize(runs.map((r) => r.cpu)),
     cpuMsPerRequest: summarize(runs.map((r) => r.cpuMsPerRequest)),
+    eldP99: summarize(runs.map((r) => r.eldP99)),
     failures: runs.reduce((s, r) => s + r.non2xx + r.errors + r.timeouts + r.withErrors, 0),
   };
 }
@@ -246,8 +262,8 @@ async function measure(label: string, jobs: Job[], upstreams: Upstreams, countUp
       const after = await job.contender.child.stats();
       const cpuUs = after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system;
       const wallMs = after.uptimeMs - before.uptimeMs;
-      const record: RunRecord = { ...res, cpu: cpuUs / 1000 / wallMs, cpuMsPerRequest: cpuUs / 1000 / Math.max(1, res.ok) };
-      log(`${label} ${r === 0 ? 'warm-up' : `run ${r}`} ${job.contender.name}: ${fmt(res.rps, 0)} req/s p50 ${fmt(res.p50, 2)} ms p99 ${fmt(res.p99, 2)} ms cpu ${fmt(record.cpu * 100, 0)}%${res.non2xx + res.errors + res.timeouts + res.withErrors ? ` FAILURES non2xx=${res.non2xx} errors=${res.errors} timeouts=${res.timeouts} graphqlErrors=${res.withErrors} ${res.errorSamples.join(' || ')}` : ''}`);
+      const record: RunRecord = { ...res, cpu: cpuUs / 1000 / wallMs, cpuMsPerRequest: cpuUs / 1000 / Math.max(1, res.ok), eldP99: after.eventLoopDelay.p99 };
+      log(`${label} ${r === 0 ? 'warm-up' : `run ${r}`} ${job.contender.name}: ${fmt(res.rps, 0)} req/s p50 ${fmt(res.p50, 2)} ms p99 ${fmt(res.p99, 2)} ms cpu ${fmt(record.cpu * 100, 0)}% ${fmt(record.cpuMsPerRequest, 2)} ms/req eld p99 ${fmt(record.eldP99, 1)} ms${res.non2xx + res.errors + res.timeouts + res.withErrors ? ` FAILURES non2xx=${res.non2xx} errors=${res.errors} timeouts=${res.timeouts} graphqlErrors=${res.withErrors} ${res.errorSamples.join(' || ')}` : ''}`);
       if (r > 0) runs.get(job.contender.name)!.push(record);
     }
   }
@@ -316,12 +332,12 @@ async function loadWorkload(key: 'one' | 'view', label: string, contenders: Cont
   const max = await measure(`${label} max`, usable.map((c) => ({ contender: c, build: () => c[key]!(freshUser()), connections: plan.connections, durationSec: plan.maxSec })), upstreams);
   say(`Maximum load: ${plan.connections} connections, ${plan.maxSec} s per run, ${plan.runs} runs after a warm-up; median (min..max).\n`);
   table(
-    ['contender', 'req/s', 'p50 ms', 'p99 ms', 'upstream calls/query', 'gateway CPU', 'CPU ms/request', 'req/s per core', 'failed (non-2xx, GraphQL errors, timeouts)'],
+    ['contender', 'req/s', 'p50 ms', 'p99 ms', 'upstream calls/query', 'gateway CPU', 'CPU ms/request', 'req/s per core', 'event-loop delay p99 ms', 'failed (non-2xx, GraphQL errors, timeouts)'],
     usable.map((c) => {
       const m = max.get(c.name)!;
       return [
         c.name, fmtSummary(m.rps, 0), fmtSummary(m.p50, 2), fmtSummary(m.p99, 2), fmt(m.callsPerQuery, 2), `${fmt(m.cpu.median * 100, 0)}%`,
-        fmtSummary(m.cpuMsPerRequest, 2), fmt(1000 / m.cpuMsPerRequest.median, 0), String(m.failures),
+        fmtSummary(m.cpuMsPerRequest, 2), fmt(1000 / m.cpuMsPerRequest.median, 0), fmtSummary(m.eldP99, 1), String(m.failures),
       ];
     }),
   );
@@ -363,12 +379,13 @@ async function loadWorkload(key: 'one' | 'view', label: string, contenders: Cont
   const direct = half.get('direct');
   const slowest = key === 'one' ? 10 : 20;
   table(
-    ['contender', 'req/s', 'p50 ms', 'p99 ms', `p50 over slowest upstream (${slowest} ms)`, 'p50 over direct', 'p99 over direct'],
+    ['contender', 'req/s', 'p50 ms', 'p99 ms', `p50 over slowest upstream (${slowest} ms)`, 'p50 over direct', 'p99 over direct', 'CPU ms/request', 'event-loop delay p99 ms'],
     halfJobs.map(({ contender: c }) => {
       const m = half.get(c.name)!;
       return [
         c.name, fmtSummary(m.rps, 0), fmtSummary(m.p50, 2), fmtSummary(m.p99, 2), fmt(m.p50.median - slowest, 2),
         direct ? fmt(m.p50.median - direct.p50.median, 2) : 'n/a', direct ? fmt(m.p99.median - direct.p99.median, 2) : 'n/a',
+        fmtSummary(m.cpuMsPerRequest, 2), fmtSummary(m.eldP99, 1),
       ];
     }),
   );
@@ -542,7 +559,7 @@ async function profileMemgate(env: Record<string, string>): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const memgateDir = process.env.BENCH_MEMGATE_DIR;
-  const entry = memgateDir ? join(memgateDir, 'bench/servers/memgate.ts') : 'servers/memgate.ts';
+  const entry = memgateAt(memgateDir);
   const child = await start<Record<string, unknown>>('memgate-profiled', entry, GATEWAY_CPU, env, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
   if (!child) return;
   const c = memgateContender('memgate-profiled', child, memgateSchema(memgateDir ?? repoDir));
@@ -571,6 +588,7 @@ async function main(): Promise<void> {
   say(`${new Date().toISOString()}; ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB; Node ${process.version}; ` +
     `graphql ${version('graphql')}, graphql-yoga ${version('graphql-yoga')}, @pothos/core ${version('@pothos/core')}, undici ${version('undici')}, ` +
     `graphql-ws ${version('graphql-ws')}, @graphql-hive/gateway ${version('@graphql-hive/gateway')}, @omnigraph/openapi ${version('@omnigraph/openapi')}, autocannon ${version('autocannon')}.`);
+  say(viaTsx ? 'memgate runs its TypeScript through tsx (BENCH_TSX=1).' : 'memgate runs compiled by tsc (bench/.build/), on plain Node, as in production.');
   say(pinned ? 'Pinned: emulators and load generator on CPU 1, each gateway under test on CPU 0.' : 'Not pinned (no taskset or one CPU).');
 
   const emulators = await start<{ synvoUrl: string; memsyncUrl: string }>('emulators', 'servers/emulators.ts', UPSTREAM_CPU);
@@ -581,12 +599,12 @@ async function main(): Promise<void> {
   const memgateDir = process.env.BENCH_MEMGATE_DIR;
   const [direct, memgate, hive, yoga] = await Promise.all([
     start('direct', 'servers/direct.ts', GATEWAY_CPU, env),
-    start('memgate', memgateDir ? join(memgateDir, 'bench/servers/memgate.ts') : 'servers/memgate.ts', GATEWAY_CPU, env),
+    start('memgate', memgateAt(memgateDir), GATEWAY_CPU, env),
     start<Record<string, unknown>>('hive-gateway', 'servers/hive.ts', GATEWAY_CPU, env),
     start('yoga-hello', 'servers/yoga-hello.ts', GATEWAY_CPU, env),
   ]);
   const baselineDir = process.env.BENCH_BASELINE_DIR;
-  const before = baselineDir ? await start('memgate-before', join(baselineDir, 'bench/servers/memgate.ts'), GATEWAY_CPU, env) : null;
+  const before = baselineDir ? await start('memgate-before', memgateAt(baselineDir), GATEWAY_CPU, env) : null;
 
   const contenders: Contender[] = [];
   if (direct) contenders.push(directContender(direct));

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { ChildReply, ChildRequest, ChildStats } from './protocol.js';
 
 export interface PinnedChildOptions {
-  /** A TypeScript entry: absolute, or relative to bench/. */
+  /** An entry: absolute, or relative to bench/. A `.ts` entry runs under tsx; a `.js` one (compiled) on plain Node. */
   entry: string;
   /** CPU list handed to `taskset -c`; absent: not pinned. */
   cpus?: string;
@@ -17,6 +17,8 @@ export interface PinnedChildOptions {
   nodeFlags?: string[];
   /** Environment added to the parent's. @default {} */
   env?: Record<string, string>;
+  /** A command the process runs under, e.g. `['valgrind', '--tool=callgrind']`; not with `cpus`. @default [] */
+  wrapper?: string[];
   /** Name used in error messages. */
   name: string;
   /** How long to wait for `ready`. @default 60_000 */
@@ -34,8 +36,12 @@ export interface PinnedChild<Info> {
 const benchDir = fileURLToPath(new URL('..', import.meta.url));
 
 export async function startPinnedChild<Info extends Record<string, unknown>>(opts: PinnedChildOptions): Promise<PinnedChild<Info>> {
-  const nodeArgs = ['--expose-gc', ...(opts.nodeFlags ?? []), '--import', 'tsx', isAbsolute(opts.entry) ? opts.entry : `${benchDir}${opts.entry}`];
-  const [cmd, args] = opts.cpus ? ['taskset', ['-c', opts.cpus, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
+  const entry = isAbsolute(opts.entry) ? opts.entry : `${benchDir}${opts.entry}`;
+  // tsx also turns source maps on, which makes every error's stack dearer: compiled entries run without it.
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const nodeArgs = ['--expose-gc', ...(opts.nodeFlags ?? []), ...loader, entry];
+  const command = [...(opts.cpus ? ['taskset', '-c', opts.cpus] : []), ...(opts.wrapper ?? []), process.execPath, ...nodeArgs];
+  const [cmd, ...args] = command as [string, ...string[]];
   const child: ChildProcess = spawn(cmd, args, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     // Every server under test runs as it would be deployed: NODE_ENV=production in its environment

@@ -7,6 +7,8 @@ export interface ChildStats {
   cpu: NodeJS.CpuUsage;
   /** Milliseconds since the process started (performance.now()). */
   uptimeMs: number;
+  /** Event-loop delay since the previous `stats` (perf_hooks.monitorEventLoopDelay sampling every 10 ms), ms beyond the 10 ms. */
+  eventLoopDelay: { p50: number; p99: number; max: number; mean: number };
 }
 
 export type ChildRequest = { type: 'stats' } | { type: 'stop' };

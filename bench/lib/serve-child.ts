@@ -1,5 +1,5 @@
 /** The child side of child.ts: start a server, report `ready`, answer `stats`, exit on `stop`. */
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { ChildReply, ChildRequest } from './protocol.js';
 
 export interface ChildServer {
@@ -27,10 +27,18 @@ export async function serveChild(start: () => Promise<ChildServer>): Promise<voi
     console.error(err);
     process.exit(1);
   }
+  // Event-loop delay between two `stats` (one measured run): GC pauses and long tasks show here.
+  const resolutionMs = 10;
+  const delay = monitorEventLoopDelay({ resolution: resolutionMs });
+  delay.enable();
   process.on('message', (msg: ChildRequest) => {
     if (msg.type === 'stats') {
+      // The histogram records each timer interval, the resolution included: the delay is what exceeds it.
+      const ms = (ns: number) => Math.max(0, ns / 1e6 - resolutionMs);
+      const eventLoopDelay = { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max), mean: ms(delay.mean) };
       fullGc();
-      reply({ type: 'stats', stats: { memory: process.memoryUsage(), cpu: process.cpuUsage(), uptimeMs: performance.now() } });
+      reply({ type: 'stats', stats: { memory: process.memoryUsage(), cpu: process.cpuUsage(), uptimeMs: performance.now(), eventLoopDelay } });
+      delay.reset();
     } else if (msg.type === 'stop') {
       // A clean exit (not a signal) so that --cpu-prof writes its profile.
       void server.stop().finally(() => process.exit(0));

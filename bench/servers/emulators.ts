@@ -29,7 +29,9 @@ function aliasReads<T extends object>(proto: T, methods: ReadonlyArray<keyof T>)
 aliasReads(SynvoStore.prototype, ['get', 'hasData', 'files', 'completedFiles', 'version']);
 aliasReads(MemoryStore.prototype, ['memories', 'user']);
 
-const latency = { profile: 10, events: 15, bio: 20 };
+// BENCH_UPSTREAM_LATENCY=0 (bench/factors.ts): answers at once.
+const noLatency = process.env.BENCH_UPSTREAM_LATENCY === '0';
+const latency = noLatency ? { profile: 0, events: 0, bio: 0 } : { profile: 10, events: 15, bio: 20 };
 const firstTokenDelayMs = Number(process.env.BENCH_FIRST_TOKEN_MS ?? 50);
 const tokenDelayMs = Number(process.env.BENCH_TOKEN_MS ?? 5);
 

@@ -24,6 +24,8 @@ await serveChild(async () => {
     MEMGATE_JWT_SECRET: 'bench-jwt-secret-0123456789',
     // The load generator is one service key: its budget must not end the run (the check still runs).
     MEMGATE_RATE_LIMIT_SERVICE_PER_MINUTE: '1000000000',
+    // bench/factors.ts turns the read cache off with 0 (the production default is 30 s).
+    ...(process.env.BENCH_CACHE_TTL_SECONDS ? { MEMGATE_CACHE_TTL_SECONDS: process.env.BENCH_CACHE_TTL_SECONDS } : {}),
   });
   const app = await createApp(config);
   const { url } = await app.start();
