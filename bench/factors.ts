@@ -10,7 +10,7 @@
  * BENCH_FACTORS_RUNS (default 3) measured runs of BENCH_FACTORS_SEC (default 3) seconds after a
  * warm-up. BENCH_FACTORS_WORKLOAD=b: the full user view instead of one field.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -76,6 +76,15 @@ interface Row {
   connections: number;
   generator: 'autocannon' | 'undici';
   query: 'memgate' | 'hello';
+  /** Another process on the gateway's CPU during the run, walking 64 MiB (as other test suites do). */
+  hog?: boolean;
+}
+
+/** A busy neighbour on CPU 0: it takes half the core and evicts the gateway's caches. */
+function startHog(): ChildProcess {
+  // Bounded: it ends by itself after 60 s even if this runner dies.
+  const walk = 'const b=new Float64Array(8<<20),end=Date.now()+60000;for(let i=0,n=0;;i=(i+4099)%b.length){b[i]+=1;if(++n%1e6===0&&Date.now()>end)process.exit(0)}';
+  return spawn('taskset', ['-c', '0', process.execPath, '-e', walk], { stdio: 'ignore' });
 }
 
 interface Sample {
@@ -138,6 +147,8 @@ async function main(): Promise<void> {
     { ...base, label: '32 connections', child: bench, connections: 32 },
     { ...base, label: 'not pinned', child: unpinned },
     { ...base, label: 'undici closed loop instead of autocannon', child: bench, generator: 'undici' },
+    { ...base, label: 'a busy neighbour process on the gateway\'s CPU (pinned, as on a shared machine)', child: bench, hog: true },
+    { ...base, label: 'a busy neighbour process on CPU 0, gateway not pinned', child: unpinned, hog: true },
     { ...base, label: 'all of the independent setting: same user, cache off, no latency, 32 connections, not pinned', child: independent, users: 'fixed', connections: 32 },
     { ...base, label: 'bare yoga `{ hello }`, pinned, 100 connections', child: yogaPinned, query: 'hello' },
     { ...base, label: 'bare yoga `{ hello }`, not pinned, 32 connections', child: yogaUnpinned, query: 'hello', connections: 32 },
@@ -147,12 +158,14 @@ async function main(): Promise<void> {
     for (let i = 0; i < rows.length; i++) {
       const row = rows[(i + r) % rows.length]!;
       const url = (row.child.info.url as string).replace(/\/graphql$/, '');
+      const hog = row.hog ? startHog() : null;
       const before = await row.child.stats();
       const res = row.generator === 'undici'
         ? await runUndiciLoop(url, () => request(row), row.connections, seconds)
         : await runLoad({ url, build: () => request(row), connections: row.connections, durationSec: seconds });
       const after = await row.child.stats();
-      const cpuMs = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
+      hog?.kill('SIGKILL');
+      const cpuMs = (after.cpu.user + after.cpu.system - before.cpuAfterGc.user - before.cpuAfterGc.system) / 1000;
       const s: Sample = {
         cpuMs: cpuMs / Math.max(1, res.ok),
         rps: res.rps,
@@ -160,7 +173,7 @@ async function main(): Promise<void> {
         heapMiB: after.memory.heapUsed / 2 ** 20,
         failed: res.non2xx + res.errors + res.timeouts + res.withErrors,
       };
-      log(`${r === 0 ? 'warm-up' : `run ${r}`} ${row.child.name}/${row.users}/${row.connections}/${row.generator}: ${fmt(s.cpuMs, 3)} ms CPU/req, ${fmt(s.rps, 0)} req/s, eld p99 ${fmt(s.eldP99, 1)} ms, heap ${fmt(s.heapMiB, 1)} MiB${s.failed ? `, ${s.failed} FAILED` : ''}; ${load()}`);
+      log(`${r === 0 ? 'warm-up' : `run ${r}`} ${row.child.name}/${row.users}/${row.connections}/${row.generator}${row.hog ? '/hog' : ''}: ${fmt(s.cpuMs, 3)} ms CPU/req, ${fmt(s.rps, 0)} req/s, eld p99 ${fmt(s.eldP99, 1)} ms, heap ${fmt(s.heapMiB, 1)} MiB${s.failed ? `, ${s.failed} FAILED` : ''}; ${load()}`);
       if (r > 0) samples.get(row)!.push(s);
     }
   }

@@ -260,8 +260,8 @@ async function measure(label: string, jobs: Job[], upstreams: Upstreams, countUp
         ? await runRate({ url, build: () => job.build(), rate: job.overallRate, durationSec: job.durationSec })
         : await runLoad({ url, build: () => job.build(), connections: job.connections, durationSec: job.durationSec });
       const after = await job.contender.child.stats();
-      const cpuUs = after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system;
-      const wallMs = after.uptimeMs - before.uptimeMs;
+      const cpuUs = after.cpu.user + after.cpu.system - before.cpuAfterGc.user - before.cpuAfterGc.system;
+      const wallMs = after.uptimeMs - before.uptimeAfterGcMs;
       const record: RunRecord = { ...res, cpu: cpuUs / 1000 / wallMs, cpuMsPerRequest: cpuUs / 1000 / Math.max(1, res.ok), eldP99: after.eventLoopDelay.p99 };
       log(`${label} ${r === 0 ? 'warm-up' : `run ${r}`} ${job.contender.name}: ${fmt(res.rps, 0)} req/s p50 ${fmt(res.p50, 2)} ms p99 ${fmt(res.p99, 2)} ms cpu ${fmt(record.cpu * 100, 0)}% ${fmt(record.cpuMsPerRequest, 2)} ms/req eld p99 ${fmt(record.eldP99, 1)} ms${res.non2xx + res.errors + res.timeouts + res.withErrors ? ` FAILURES non2xx=${res.non2xx} errors=${res.errors} timeouts=${res.timeouts} graphqlErrors=${res.withErrors} ${res.errorSamples.join(' || ')}` : ''}`);
       if (r > 0) runs.get(job.contender.name)!.push(record);

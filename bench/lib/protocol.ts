@@ -3,10 +3,14 @@
 export interface ChildStats {
   /** process.memoryUsage() after two full GCs. */
   memory: NodeJS.MemoryUsage;
-  /** process.cpuUsage() since the process started, microseconds. */
+  /** process.cpuUsage() since the process started, microseconds, read before the full GC. */
   cpu: NodeJS.CpuUsage;
-  /** Milliseconds since the process started (performance.now()). */
+  /** The same after the full GC: where the next measured interval starts. */
+  cpuAfterGc: NodeJS.CpuUsage;
+  /** Milliseconds since the process started (performance.now()), before the full GC. */
   uptimeMs: number;
+  /** The same after the full GC. */
+  uptimeAfterGcMs: number;
   /** Event-loop delay since the previous `stats` (perf_hooks.monitorEventLoopDelay sampling every 10 ms), ms beyond the 10 ms. */
   eventLoopDelay: { p50: number; p99: number; max: number; mean: number };
 }
