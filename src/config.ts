@@ -105,6 +105,12 @@ export interface McpConfig {
   apiKey: string | null;
 }
 
+/** One seed of a Redis Cluster; the client discovers the other nodes from it. */
+export interface RedisClusterNode {
+  host: string;
+  port: number;
+}
+
 export interface Config {
   nodeEnv: NodeEnv;
   production: boolean;
@@ -112,6 +118,8 @@ export interface Config {
   port: number;
   logLevel: LogLevel;
   redisUrl: string | null;
+  /** Seeds of a Redis Cluster (REDIS_CLUSTER_NODES), instead of `redisUrl`. @default null */
+  redisClusterNodes: RedisClusterNode[] | null;
   /** Prefix of every Redis key and channel, so deployments can share a Redis. @default 'memgate:' */
   redisPrefix: string;
   cache: CacheConfig;
@@ -176,6 +184,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     redisUrl: e.REDIS_URL ?? null,
+    redisClusterNodes: e.REDIS_CLUSTER_NODES ?? null,
     redisPrefix: e.MEMGATE_REDIS_PREFIX,
     cache: { ttlMs: Math.round(e.MEMGATE_CACHE_TTL_SECONDS * 1000), maxEntries: e.MEMGATE_CACHE_MAX_ENTRIES },
     live: { pollIntervalMs: e.MEMGATE_FILE_POLL_MS, eventsPollIntervalMs: e.MEMGATE_EVENTS_POLL_MS, eventsWindow: EVENTS_WINDOW },

@@ -116,7 +116,8 @@ export function createReadCache(options: ReadCacheOptions): ReadCache {
   const invalidatedAt = new LRUCache<string, number>({ max: 10_000 });
   const stats: ReadCacheStats = { hits: 0, misses: 0 };
 
-  const namespaceOf = (kind: CachedReadKind, user: string) => `${kind}:${user}`;
+  // The user in braces is a Redis Cluster hash tag: every namespace of one user maps to one slot.
+  const namespaceOf = (kind: CachedReadKind, user: string) => `${kind}:{${user}}`;
 
   return {
     ttlMs: defaultTtl,

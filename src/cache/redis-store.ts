@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { CacheStore } from './cache-store.js';
 import { decodeJson, encodeJson } from './json-codec.js';
 
@@ -10,7 +10,9 @@ export interface RedisCacheStoreOptions {
 }
 
 /*
- * One Redis hash per namespace, one field per cached read. A field's value carries its own expiry
+ * One Redis hash per namespace, one field per cached read. Namespaces carry the user as a hash tag
+ * (read-cache.ts), so on a Redis Cluster all of a user's entries live in one slot and one DEL
+ * drops several of them. A field's value carries its own expiry
  * (hashes have no per-field TTL before Redis 7.4); the hash itself expires with its longest-lived
  * field, so invalidating a namespace is a single DEL.
  */
@@ -22,7 +24,7 @@ if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) en
 return 1`;
 
 /** The shared store: several gateway instances read and invalidate the same entries. */
-export function createRedisCacheStore(redis: Redis, options: RedisCacheStoreOptions = {}): CacheStore {
+export function createRedisCacheStore(redis: Redis | Cluster, options: RedisCacheStoreOptions = {}): CacheStore {
   const prefix = `${options.prefix ?? 'memgate:'}cache:`;
   const maxFields = options.maxFieldsPerNamespace ?? 256;
 

@@ -108,6 +108,19 @@ export const envSchema = z.object({
       .refine((u) => /^rediss?:$/.test(parseUrl(u)?.protocol ?? ''), 'must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379')
       .optional(),
   ),
+  REDIS_CLUSTER_NODES: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .transform((s) => s.split(',').map((n) => n.trim()).filter(Boolean))
+      .refine((nodes) => nodes.length > 0, 'must list at least one host:port')
+      .refine(
+        (nodes) => nodes.every((n) => /^[A-Za-z0-9.-]+:\d{1,5}$/.test(n) && Number(n.slice(n.lastIndexOf(':') + 1)) <= 65535),
+        'must be comma-separated host:port seeds such as 10.0.0.1:7000,10.0.0.2:7000',
+      )
+      .transform((nodes) => nodes.map((n) => ({ host: n.slice(0, n.lastIndexOf(':')), port: Number(n.slice(n.lastIndexOf(':') + 1)) })))
+      .optional(),
+  ),
   MEMGATE_REDIS_PREFIX: z.preprocess(
     emptyToUndefined,
     z.string().max(64, 'must be at most 64 characters').regex(/^[A-Za-z0-9:._-]+$/, 'must be letters, digits, : . _ or -').default('memgate:'),

@@ -55,6 +55,9 @@ export function policyProblems(e: Env): string[] {
   if (e.MEMGATE_JWT_SECRET && e.MEMGATE_JWKS_URL) {
     problems.push('MEMGATE_JWT_SECRET, MEMGATE_JWKS_URL: set one of them, not both');
   }
+  if (e.REDIS_URL && e.REDIS_CLUSTER_NODES) {
+    problems.push('REDIS_URL, REDIS_CLUSTER_NODES: set one of them, not both (a single Redis, or the seeds of a Redis Cluster)');
+  }
   if (e.MEMGATE_PERSISTED_ONLY && !e.MEMGATE_PERSISTED_DOCUMENTS) {
     problems.push('MEMGATE_PERSISTED_DOCUMENTS: required when MEMGATE_PERSISTED_ONLY is true (the manifest `npm run codegen` writes)');
   }

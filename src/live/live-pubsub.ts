@@ -1,6 +1,6 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSub } from 'graphql-yoga';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { decodeJson, encodeJson } from '../cache/json-codec.js';
 import type { FileStatusSnapshot } from './live-state.js';
 import type { SynvoEvent } from '../upstream/types.js';
@@ -15,27 +15,44 @@ export type LivePubSub = PubSub<LiveTopics>;
 
 export interface RedisPubSubOptions {
   /** Publishes (may be shared with other work). */
-  publisher: Redis;
+  publisher: Redis | Cluster;
   /** Subscribes; a connection in subscriber mode can do nothing else, so it must be its own. */
-  subscriber: Redis;
+  subscriber: Redis | Cluster;
   /** Prepended to every channel name. @default 'memgate:' */
   prefix?: string;
+  /**
+   * Sharded pub/sub (SPUBLISH/SSUBSCRIBE, Redis 7): on a Cluster a message goes to the shard that
+   * owns its channel instead of to every node. The subscriber must be a Cluster client made with
+   * `shardedSubscribers: true`. @default false
+   */
+  sharded?: boolean;
+  /** Told about a publish or (un)subscribe Redis refused; it never fails the caller. @default ignored */
+  onError?: (error: unknown) => void;
 }
 
+type EventTargetClients = Pick<Parameters<typeof createRedisEventTarget>[0], 'publishClient' | 'subscribeClient'>;
+
 /**
- * The event target fires SUBSCRIBE/UNSUBSCRIBE without awaiting them; one that fails (a
- * subscription ending while the gateway disconnects from Redis) must not become an unhandled rejection.
+ * The event target fires PUBLISH/SUBSCRIBE/UNSUBSCRIBE without awaiting them; one that fails (Redis
+ * away, a Cluster master down, the gateway disconnecting) must not become an unhandled rejection.
+ * Sharded, the same calls are SPUBLISH/SSUBSCRIBE/SUNSUBSCRIBE and messages arrive as `smessage`.
  */
-function quietSubscriptions(redis: Redis): Redis {
-  return new Proxy(redis, {
-    get(target, property, receiver) {
-      if (property === 'subscribe' || property === 'unsubscribe') {
-        return (...channels: string[]) => target[property](...channels).catch(() => 0);
-      }
-      const value: unknown = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
+function eventTargetClients(options: RedisPubSubOptions): EventTargetClients {
+  const { publisher, subscriber, sharded = false } = options;
+  const onError = options.onError ?? (() => {});
+  const quiet = (sent: Promise<unknown>) => sent.catch((error: unknown) => (onError(error), 0));
+  const clients = {
+    publishClient: {
+      publish: (channel: string, message: string) => quiet(sharded ? publisher.spublish(channel, message) : publisher.publish(channel, message)),
     },
-  });
+    subscribeClient: {
+      subscribe: (channel: string) => quiet(sharded ? subscriber.ssubscribe(channel) : subscriber.subscribe(channel)),
+      unsubscribe: (channel: string) => quiet(sharded ? subscriber.sunsubscribe(channel) : subscriber.unsubscribe(channel)),
+      on: (_event: 'message', listener: (channel: string, message: string) => void) => subscriber.on(sharded ? 'smessage' : 'message', listener),
+    },
+  };
+  // The event target is typed against ioredis' Redis class; it calls only the four methods above.
+  return clients as unknown as EventTargetClients;
 }
 
 /** In-process fan-out: one gateway instance. */
@@ -45,14 +62,13 @@ export function createMemoryPubSub(): LivePubSub {
 
 /**
  * Fan-out through Redis pub/sub (@graphql-yoga/redis-event-target): an event published on one
- * gateway instance reaches the subscribers of every instance. Channels carry the prefix; payloads
- * keep their dates.
+ * gateway instance reaches the subscribers of every instance, on one Redis or a Cluster. Channels
+ * carry the prefix; payloads keep their dates.
  */
 export function createRedisPubSub(options: RedisPubSubOptions): LivePubSub {
   const prefix = `${options.prefix ?? 'memgate:'}live:`;
   const target = createRedisEventTarget<CustomEvent>({
-    publishClient: options.publisher,
-    subscribeClient: quietSubscriptions(options.subscriber),
+    ...eventTargetClients(options),
     serializer: { stringify: encodeJson, parse: decodeJson },
   });
   // Redis channels are global to the server: prefix them so deployments (and tests) never meet.

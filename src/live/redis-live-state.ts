@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { FileStatusSnapshot, LiveState } from './live-state.js';
 
 export interface RedisLiveStateOptions {
@@ -27,34 +27,46 @@ if redis.call('PEXPIRE', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
 return 1`;
 
-/** Live state in Redis, shared by every gateway instance with the same prefix. */
-export function createRedisLiveState(redis: Redis, options: RedisLiveStateOptions = {}): LiveState {
+/**
+ * A live key (`user/fileId`, or `events:user`) with its user in braces: the Redis Cluster hash tag
+ * that puts every key of one user (cache, leases, statuses, announced events) in one slot.
+ */
+export function taggedLiveKey(key: string): string {
+  const slash = key.indexOf('/');
+  if (slash > 0) return `{${key.slice(0, slash)}}${key.slice(slash)}`;
+  const colon = key.indexOf(':');
+  return colon >= 0 ? `${key.slice(0, colon + 1)}{${key.slice(colon + 1)}}` : `{${key}}`;
+}
+
+/** Live state in Redis (a server or a Cluster), shared by every gateway instance with the same prefix. */
+export function createRedisLiveState(redis: Redis | Cluster, options: RedisLiveStateOptions = {}): LiveState {
   const prefix = `${options.prefix ?? 'memgate:'}live:`;
+  const tag = taggedLiveKey;
   const me = options.instanceId ?? randomUUID();
   return {
     async holdLease(key, ttlMs) {
-      return (await redis.eval(holdScript, 1, `${prefix}lease:${key}`, me, String(Math.ceil(ttlMs)))) === 1;
+      return (await redis.eval(holdScript, 1, `${prefix}lease:${tag(key)}`, me, String(Math.ceil(ttlMs)))) === 1;
     },
     async releaseLease(key) {
-      await redis.eval(releaseScript, 1, `${prefix}lease:${key}`, me);
+      await redis.eval(releaseScript, 1, `${prefix}lease:${tag(key)}`, me);
     },
     async getStatus(key) {
-      const raw = await redis.get(`${prefix}status:${key}`);
+      const raw = await redis.get(`${prefix}status:${tag(key)}`);
       return raw === null ? undefined : (JSON.parse(raw) as FileStatusSnapshot);
     },
     async setStatus(key, snapshot, ttlMs) {
-      await redis.set(`${prefix}status:${key}`, JSON.stringify(snapshot), 'PX', Math.ceil(ttlMs));
+      await redis.set(`${prefix}status:${tag(key)}`, JSON.stringify(snapshot), 'PX', Math.ceil(ttlMs));
     },
     async getUploadTime(key) {
-      const raw = await redis.get(`${prefix}upload:${key}`);
+      const raw = await redis.get(`${prefix}upload:${tag(key)}`);
       return raw === null ? undefined : Number(raw);
     },
     async setUploadTime(key, epochMs, ttlMs) {
-      await redis.set(`${prefix}upload:${key}`, String(epochMs), 'PX', Math.ceil(ttlMs));
+      await redis.set(`${prefix}upload:${tag(key)}`, String(epochMs), 'PX', Math.ceil(ttlMs));
     },
     async markAnnounced(user, ids, ttlMs) {
       if (ids.length === 0) return [];
-      const key = `${prefix}announced:${user}`;
+      const key = `${prefix}announced:{${user}}`;
       const pipeline = redis.pipeline();
       for (const id of ids) pipeline.sadd(key, id);
       pipeline.pexpire(key, Math.ceil(ttlMs));
@@ -66,11 +78,11 @@ export function createRedisLiveState(redis: Redis, options: RedisLiveStateOption
       });
     },
     async renewEventsWatch(user, ttlMs, announcedTtlMs) {
-      const keys = [`${prefix}events-watch:${user}`, `${prefix}announced:${user}`];
+      const keys = [`${prefix}events-watch:{${user}}`, `${prefix}announced:{${user}}`];
       return (await redis.eval(renewWatchScript, 2, ...keys, String(Math.ceil(ttlMs)), String(Math.ceil(announcedTtlMs)))) === 1;
     },
     async startEventsWatch(user, ttlMs) {
-      await redis.set(`${prefix}events-watch:${user}`, '1', 'PX', Math.ceil(ttlMs));
+      await redis.set(`${prefix}events-watch:{${user}}`, '1', 'PX', Math.ceil(ttlMs));
     },
     async close() {
       // The Redis connection belongs to whoever made it.

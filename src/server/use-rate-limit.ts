@@ -7,7 +7,7 @@
  */
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 export type RateLimitedKind = 'user' | 'service';
@@ -31,7 +31,7 @@ export interface RateLimitOptions {
   /** Budget of each service key. @default { points: 1200, durationSeconds: 60 } */
   service?: RateLimitRule;
   /** Shared counters across instances; in-process counters without it. @default null */
-  redis?: Redis | null;
+  redis?: Redis | Cluster | null;
   /** Prefix of the Redis keys (tests use a unique one). @default 'memgate:rl' */
   keyPrefix?: string;
   /** Finds the caller in the GraphQL context. @default reads `context.caller` ({ kind: 'user', name } | { kind: 'service', keyId }) */
@@ -58,7 +58,7 @@ export function defaultIdentify(context: unknown): RateLimitSubject | null {
   return null;
 }
 
-function createLimiter(rule: RateLimitRule, keyPrefix: string, redis: Redis | null): RateLimiterAbstract {
+function createLimiter(rule: RateLimitRule, keyPrefix: string, redis: Redis | Cluster | null): RateLimiterAbstract {
   const memory = new RateLimiterMemory({ keyPrefix, points: rule.points, duration: rule.durationSeconds });
   if (!redis) return memory;
   return new RateLimiterRedis({
@@ -86,7 +86,8 @@ export function createRateLimiter(options: RateLimitOptions = {}): RateLimiter {
   return {
     async consume(subject) {
       try {
-        await limiters[subject.kind].consume(subject.id);
+        // The id in braces: a Redis Cluster hash tag, so a user's budget sits in the slot of their other keys.
+        await limiters[subject.kind].consume(`{${subject.id}}`);
         return null;
       } catch (rejection) {
         if (rejection instanceof RateLimiterRes) return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));

@@ -24,6 +24,19 @@ describe('cache and live-update settings', () => {
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
   });
 
+  it('read REDIS_CLUSTER_NODES as the seeds of a Redis Cluster, instead of REDIS_URL', () => {
+    const config = loadConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7000, redis-b.internal:7001' });
+    expect(config.redisClusterNodes).toEqual([{ host: '127.0.0.1', port: 7000 }, { host: 'redis-b.internal', port: 7001 }]);
+    expect(config.redisUrl).toBeNull();
+    expect(loadConfig({}).redisClusterNodes).toBeNull();
+  });
+
+  it('refuse cluster seeds that are not host:port, and both REDIS_URL and REDIS_CLUSTER_NODES at once', () => {
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'redis://127.0.0.1:7000' })).toThrow(/REDIS_CLUSTER_NODES: must be comma-separated host:port/);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:70000' })).toThrow(/REDIS_CLUSTER_NODES/);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7000', REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/REDIS_URL, REDIS_CLUSTER_NODES: set one of them/);
+  });
+
   it('names the variable of a bad value', () => {
     expect(() => loadConfig({ MEMGATE_CACHE_TTL_SECONDS: 'soon' })).toThrow(ConfigError);
     expect(() => loadConfig({ MEMGATE_CACHE_TTL_SECONDS: 'soon' })).toThrow(/MEMGATE_CACHE_TTL_SECONDS: must be a number of seconds/);

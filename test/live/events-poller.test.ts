@@ -190,12 +190,12 @@ describe('the events watch in Redis', () => {
     await state.startEventsWatch('ana', 60_000);
     expect(await state.renewEventsWatch('ana', 60_000, 600_000)).toBe(true);
     // Renewing the watch keeps the announced events as long as asked, past their own TTL.
-    expect(await redis.pttl(`${prefix}live:announced:ana`)).toBeGreaterThan(1_000);
+    expect(await redis.pttl(`${prefix}live:announced:{ana}`)).toBeGreaterThan(1_000);
     expect(await state.markAnnounced('ana', ['b', 'c'], 600_000)).toEqual([false, true]);
     // Another user's watch is its own.
     expect(await state.renewEventsWatch('bo', 60_000, 600_000)).toBe(false);
     await state.startEventsWatch('ana', 5);
-    await vi.waitFor(async () => expect(await redis.exists(`${prefix}live:events-watch:ana`)).toBe(0), wait);
+    await vi.waitFor(async () => expect(await redis.exists(`${prefix}live:events-watch:{ana}`)).toBe(0), wait);
     expect(await state.renewEventsWatch('ana', 60_000, 600_000)).toBe(false);
   });
 });

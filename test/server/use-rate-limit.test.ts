@@ -90,6 +90,6 @@ describe('useRateLimit on Redis', () => {
     const statuses: number[] = [];
     for (const server of [a, b, a, b, a, b]) statuses.push((await post(server.url, query, { 'x-test-user': 'casey' })).status);
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
-    expect(await redisA.keys(`${prefix}:user:casey`)).toHaveLength(1);
+    expect(await redisA.keys(`${prefix}:user:{casey}`)).toHaveLength(1);
   });
 });
