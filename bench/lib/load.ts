@@ -26,6 +26,8 @@ export interface LoadSpec {
   amount?: number;
   /** Requests a second over all connections; absent: as fast as the server answers. */
   overallRate?: number;
+  /** Seconds before a request counts as timed out. @default 20 */
+  timeoutSec?: number;
 }
 
 export interface LoadResult {
@@ -61,7 +63,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     connections: spec.connections,
     ...(spec.amount ? { amount: spec.amount } : { duration: spec.durationSec }),
     ...(spec.overallRate ? { overallRate: Math.max(1, Math.round(spec.overallRate)) } : {}),
-    timeout: 20,
+    timeout: spec.timeoutSec ?? 20,
     requests: [
       {
         method: first.method,

@@ -71,7 +71,7 @@ describe('rate limits shared by two gateway instances on Redis', () => {
     try {
       const res = await c.post({ query: NAME }, { authorization: `Bearer ${await c.jwt('first-comer')}` });
       expect(res.status).toBe(200);
-      expect(await redis.get(`${prefix}rl:user:first-comer`)).toBe('1');
+      expect(await redis.get(`${prefix}rl:user:{first-comer}`)).toBe('1');
     } finally {
       await c.stop();
       await new Promise((resolve) => proxy.close(resolve));
