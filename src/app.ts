@@ -22,7 +22,7 @@ import { createKeyring, KeyringError, type Keyring } from './keyring/index.js';
 import { createInvalidator, createMemory, inputRules, type Invalidator, type UpstreamClients } from './memory/index.js';
 import { createMemSyncAccounts, type MemSyncAccounts } from './memory/memsync-accounts.js';
 import { createObservability, type Observability, type ObservabilityOptions } from './observability/index.js';
-import { openRedis, type RedisConnections } from './redis.js';
+import { openRedis, redisTarget, type RedisConnections } from './redis.js';
 import type { GraphContext } from './schema/context.js';
 import { schema } from './schema/index.js';
 import { createAuthenticator } from './server/auth.js';
@@ -152,7 +152,15 @@ function createSharedState(
   const live = createLiveUpdates({
     synvo: clients.synvo,
     state: redis ? createRedisLiveState(redis.get('commands'), { prefix }) : createMemoryLiveState(),
-    pubsub: redis ? createRedisPubSub({ publisher: redis.get('commands'), subscriber: redis.get('subscriber'), prefix }) : createMemoryPubSub(),
+    pubsub: redis
+      ? createRedisPubSub({
+          publisher: redis.get('commands'),
+          subscriber: redis.get('subscriber'),
+          prefix,
+          sharded: redis.cluster,
+          onError: (error) => onError(error, 'live fan-out'),
+        })
+      : createMemoryPubSub(),
     pollIntervalMs: config.live.pollIntervalMs,
     eventsPollIntervalMs: config.live.eventsPollIntervalMs,
     eventsWindow: config.live.eventsWindow,
@@ -167,7 +175,8 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
   const observability = createObservability(config, options.production);
   const { logger, metrics } = observability;
   const shutdown = createShutdown();
-  const redis = config.redisUrl ? openRedis(config.redisUrl, (error, role) => logger.warn({ err: error, role }, 'redis error')) : null;
+  const target = redisTarget(config);
+  const redis = target ? openRedis(target, (error, role) => logger.warn({ err: error, role }, 'redis error')) : null;
   let keyring: Keyring | null;
   try {
     keyring = await openConfiguredKeyring(config, redis, observability);

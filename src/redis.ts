@@ -1,9 +1,24 @@
 /**
  * The one module that opens Redis connections: one per role, made on first use, all closed
- * together. Only the composition root (`src/app.ts`) calls `openRedis`; everything else is
- * handed the connection of its role.
+ * together, to one Redis server (REDIS_URL) or to a Redis Cluster (REDIS_CLUSTER_NODES). Only the
+ * composition root (`src/app.ts`) calls `openRedis`; everything else is handed the connection of
+ * its role, and works on either: every key of one user carries the user as a hash tag (`{name}`),
+ * so the keys one operation touches together always share a slot.
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import type { Config } from './config.js';
+
+/** A connection of one role: to a single Redis server, or to a whole Redis Cluster. */
+export type RedisClient = Redis | Cluster;
+
+/** Where the shared state lives. */
+export type RedisTarget = { url: string } | { clusterNodes: ReadonlyArray<{ host: string; port: number }> };
+
+/** The Redis the config names (REDIS_URL or REDIS_CLUSTER_NODES), or none: state stays in memory. */
+export function redisTarget(config: Pick<Config, 'redisUrl' | 'redisClusterNodes'>): RedisTarget | null {
+  if (config.redisClusterNodes?.length) return { clusterNodes: config.redisClusterNodes };
+  return config.redisUrl ? { url: config.redisUrl } : null;
+}
 
 /**
  * - `commands`: the read cache and live state; a slow Redis must cost a request little (1 s
@@ -24,8 +39,10 @@ const roleOptions: Record<RedisRole, RedisOptions> = {
 };
 
 export interface RedisConnections {
+  /** True on a Redis Cluster: live fan-out then uses sharded pub/sub (SPUBLISH/SSUBSCRIBE, Redis 7). */
+  readonly cluster: boolean;
   /** The connection of `role`, opened on first use. */
-  get(role: RedisRole): Redis;
+  get(role: RedisRole): RedisClient;
   /**
    * Resolves once the connection of `role` is ready, or at its first error, or after `timeoutMs`
    * (Redis away must not block a start).
@@ -35,19 +52,40 @@ export interface RedisConnections {
   close(): Promise<void>;
 }
 
+/**
+ * A Cluster client per role. A master that goes away takes its slots with it (no replica in the
+ * smallest deployments): commands for them fail within the command timeout and the gateway reads
+ * them as cache misses; the client keeps refreshing the slot map and reconnects when it returns.
+ */
+function openCluster(nodes: ReadonlyArray<{ host: string; port: number }>, role: RedisRole): Cluster {
+  const { enableOfflineQueue, ...redisOptions } = roleOptions[role];
+  const options: ClusterOptions = {
+    redisOptions,
+    enableOfflineQueue: enableOfflineQueue ?? true,
+    // One subscriber connection per master, so each shard's channels are read where they live.
+    shardedSubscribers: role === 'subscriber',
+    clusterRetryStrategy: (attempt) => Math.min(100 * attempt, 2_000),
+    retryDelayOnClusterDown: 200,
+    slotsRefreshInterval: 2_000,
+    slotsRefreshTimeout: 1_000,
+  };
+  return new Cluster(nodes.map((n) => ({ host: n.host, port: n.port })), options);
+}
+
 /** `onError`: every connection error (without a listener an unreachable Redis would crash the process). */
-export function openRedis(url: string, onError: (error: unknown, role: RedisRole) => void): RedisConnections {
-  const open = new Map<RedisRole, Redis>();
+export function openRedis(target: RedisTarget, onError: (error: unknown, role: RedisRole) => void): RedisConnections {
+  const open = new Map<RedisRole, RedisClient>();
   const get = (role: RedisRole) => {
     let redis = open.get(role);
     if (!redis) {
-      redis = new Redis(url, roleOptions[role]);
+      redis = 'clusterNodes' in target ? openCluster(target.clusterNodes, role) : new Redis(target.url, roleOptions[role]);
       redis.on('error', (error: unknown) => onError(error, role));
       open.set(role, redis);
     }
     return redis;
   };
   return {
+    cluster: 'clusterNodes' in target,
     get,
     ready(role, timeoutMs = 2_000) {
       const client = get(role);

@@ -4,7 +4,7 @@
  */
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import type { Plugin } from 'graphql-yoga';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { Config } from '../config.js';
 import type { Observability } from '../observability/index.js';
 import { useGracefulShutdown, type Shutdown } from './shutdown.js';
@@ -29,7 +29,7 @@ export interface ServerPluginParts {
   observability: Observability;
   shutdown: Shutdown;
   /** The rate limits' Redis connection (also checked by /readyz); null without Redis. */
-  rateLimitRedis: Redis | null;
+  rateLimitRedis: RedisClient | null;
 }
 
 export function createServerPlugins(config: Readonly<Config>, parts: ServerPluginParts, options: ServerPluginOptions = {}): Plugin[] {

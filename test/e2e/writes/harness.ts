@@ -69,6 +69,10 @@ export interface WritesHarnessOptions {
   instances?: number;
   /** Share cache and live updates through the machine's Redis. @default false */
   redis?: boolean;
+  /** Share them through this Redis Cluster instead (REDIS_CLUSTER_NODES seeds; the test owns the cluster). @default undefined */
+  redisCluster?: string;
+  /** Where each instance's logs go (one destination per instance, by index). @default stdout at the configured level */
+  logDestination?: (index: number) => { write(line: string): void };
   synvo?: SynvoEmulatorOptions;
   memsync?: MemSyncEmulatorOptions;
   env?: Record<string, string>;
@@ -77,7 +81,7 @@ export interface WritesHarnessOptions {
 export async function startWritesHarness(options: WritesHarnessOptions = {}): Promise<WritesHarness> {
   const synvo = await startSynvoEmulator({ apiKeys: [SYNVO_KEY], processingDelayMs: 100, tokenDelayMs: 1, ...options.synvo });
   const memsync = await startMemSyncEmulator({ apiKeys: [MEMSYNC_KEY], generationDelayMs: 5, ...options.memsync });
-  const redisPrefix = options.redis ? `memgate-test:${randomUUID()}:` : null;
+  const redisPrefix = options.redis || options.redisCluster ? `memgate-test:${randomUUID()}:` : null;
   const keyring = keyringEnv();
   const config = withUpstreams(
     loadConfig({
@@ -92,7 +96,8 @@ export async function startWritesHarness(options: WritesHarnessOptions = {}): Pr
       MEMGATE_JWT_SECRET: JWT_SECRET,
       MEMGATE_SERVICE_KEYS: SERVICE_KEY,
       MEMGATE_FILE_POLL_MS: '30',
-      ...(redisPrefix ? { REDIS_URL, MEMGATE_REDIS_PREFIX: redisPrefix } : {}),
+      ...(redisPrefix ? { MEMGATE_REDIS_PREFIX: redisPrefix } : {}),
+      ...(options.redisCluster ? { REDIS_CLUSTER_NODES: options.redisCluster } : options.redis ? { REDIS_URL } : {}),
       ...options.env,
     }),
     {},
@@ -116,7 +121,9 @@ export async function startWritesHarness(options: WritesHarnessOptions = {}): Pr
 
   const instances: Instance[] = [];
   for (let i = 0; i < (options.instances ?? 1); i++) {
-    const app = await createApp(config, { production: { logDestination: logs.destination } });
+    const own = options.logDestination?.(i);
+    const destination = own ? { write: (line: string) => (logs.destination.write(line), own.write(line)) } : logs.destination;
+    const app = await createApp(config, { production: { logDestination: destination } });
     apps.push(app);
     const { url } = await app.start();
     const wsUrl = url.replace(/^http/, 'ws');
@@ -177,7 +184,7 @@ export async function startWritesHarness(options: WritesHarnessOptions = {}): Pr
       await agent.close();
       await Promise.all([synvo.stop(), memsync.stop()]);
       keyring.remove();
-      if (redisPrefix) {
+      if (redisPrefix && !options.redisCluster) {
         const redis = new Redis(REDIS_URL);
         const keys = await redis.keys(`${redisPrefix}*`);
         if (keys.length > 0) await redis.del(...keys);
