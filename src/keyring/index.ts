@@ -4,7 +4,7 @@
  * and links the users of MEMSYNC_USER_KEYS_FILE. Built once, in `app.ts`, and handed down.
  */
 import { readFile } from 'node:fs/promises';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { isPlausibleMemSyncKey, isValidUserName } from '../upstream/vocabulary.js';
 import { createFileKeyringStore } from './file-store.js';
 import { openKeyring, type Keyring } from './keyring.js';
@@ -31,7 +31,7 @@ export interface KeyringConfig {
 export { isPlausibleMemSyncKey };
 
 /** The store the config asks for: Redis when a connection is given, else the file. */
-export function keyringStoreFor(config: Pick<KeyringConfig, 'dataDir'>, options: { redis?: Redis | null; redisPrefix?: string } = {}): KeyringStore {
+export function keyringStoreFor(config: Pick<KeyringConfig, 'dataDir'>, options: { redis?: RedisClient | null; redisPrefix?: string } = {}): KeyringStore {
   return options.redis ? createRedisKeyringStore(options.redis, { prefix: options.redisPrefix }) : createFileKeyringStore(config.dataDir);
 }
 
@@ -62,7 +62,7 @@ export async function readUserKeysFile(path: string): Promise<Map<string, string
 
 export interface CreateKeyringOptions {
   /** The Redis connection to keep the keyring in (REDIS_URL); absent: the file under the data directory. */
-  redis?: Redis | null;
+  redis?: RedisClient | null;
   /** MEMGATE_REDIS_PREFIX. @default 'memgate:' */
   redisPrefix?: string;
   /** Told when Redis cannot be reached at start: the keyring is then opened on first use instead. */

@@ -1,9 +1,10 @@
 /**
- * The keyring in Redis, shared by every gateway instance: one hash `<prefix>keyring` (user ->
- * sealed record) and the verification record at `<prefix>keyring:meta`. No expiry: a link lasts
- * until it is disconnected.
+ * The keyring in Redis, shared by every gateway instance: one hash `<prefix>{keyring}` (user ->
+ * sealed record) and the verification record at `<prefix>{keyring}:meta`. No expiry: a link lasts
+ * until it is disconnected. `{keyring}` is a Redis Cluster hash tag: both keys share one slot, so
+ * a key rotation rewrites them in one transaction on a cluster too.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { metaSchema, sealedSchema, type KeyringMeta, type Sealed } from './crypto.js';
 import { KeyringError, type KeyringStore } from './store.js';
 
@@ -12,10 +13,10 @@ export interface RedisKeyringStoreOptions {
   prefix?: string;
 }
 
-export function createRedisKeyringStore(redis: Redis, options: RedisKeyringStoreOptions = {}): KeyringStore {
+export function createRedisKeyringStore(redis: RedisClient, options: RedisKeyringStoreOptions = {}): KeyringStore {
   const prefix = options.prefix ?? 'memgate:';
-  const hash = `${prefix}keyring`;
-  const metaKey = `${prefix}keyring:meta`;
+  const hash = `${prefix}{keyring}`;
+  const metaKey = `${prefix}{keyring}:meta`;
 
   const parse = <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, raw: string, what: string): T => {
     let json: unknown;

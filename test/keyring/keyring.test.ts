@@ -185,7 +185,7 @@ describe('the Redis keyring', () => {
     expect(await one.get('alice')).toBeNull();
     await one.set('bob', KEY_B);
 
-    const raw = JSON.stringify([await redis.hgetall(`${prefix}keyring`), await redis.get(`${prefix}keyring:meta`)]);
+    const raw = JSON.stringify([await redis.hgetall(`${prefix}{keyring}`), await redis.get(`${prefix}{keyring}:meta`)]);
     expect(raw).toContain('bob');
     for (const secret of [KEY_B, SECRET, 'BBBB-2222']) expect(raw).not.toContain(secret);
     await expect(openKeyring(store(prefix), OTHER_SECRET)).rejects.toMatchObject({ code: 'WRONG_SECRET' });

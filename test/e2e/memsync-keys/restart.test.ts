@@ -96,11 +96,11 @@ describe.each<[string, () => Record<string, string>]>([
       const redis = new Redis(REDIS_URL);
       try {
         const prefix = extra.MEMGATE_REDIS_PREFIX!;
-        const raw = JSON.stringify([await redis.hgetall(`${prefix}keyring`), await redis.get(`${prefix}keyring:meta`)]);
+        const raw = JSON.stringify([await redis.hgetall(`${prefix}{keyring}`), await redis.get(`${prefix}{keyring}:meta`)]);
         expect(raw).toContain(user);
         expect(raw).not.toContain(apiKey);
         expect(raw).not.toContain(TEST_KEYRING_SECRET);
-        await redis.del(`${prefix}keyring`, `${prefix}keyring:meta`);
+        await redis.del(`${prefix}{keyring}`, `${prefix}{keyring}:meta`);
       } finally {
         await redis.quit();
       }
