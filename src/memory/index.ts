@@ -14,7 +14,8 @@ import type { MemSyncAccounts } from './memsync-accounts.js';
 import { DEFAULT_MAX_UPLOAD_BYTES } from './input-rules.js';
 import { UserMemory } from './user-memory.js';
 
-export { UserMemory, type ForgetFailure, type ForgetReport, type UploadedFile, type UserContext } from './user-memory.js';
+export { UserMemory, type UploadedFile, type UserContext } from './user-memory.js';
+export type { ForgetFailure, ForgetReport } from './forget-user.js';
 export type { UpstreamClients } from './cached-reads.js';
 export type { Biography, BiographyNotReady, BiographyResult, MemSyncNotConnected } from './states.js';
 export type { MemSyncAccounts, MemSyncConnectionState } from './memsync-accounts.js';
