@@ -9,6 +9,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
@@ -22,6 +25,7 @@ if (!existsSync(`${root}dist/main.js`)) {
   process.exit(1);
 }
 
+const dataDir = await mkdtemp(join(tmpdir(), 'memgate-startup-'));
 const synvo = await startSynvoEmulator({ apiKeys: ['bench-synvo-key'] });
 const memsync = await startMemSyncEmulator({ apiKeys: ['bench-memsync-key'] });
 
@@ -41,11 +45,14 @@ async function startToReady(args: string[]): Promise<number> {
       MEMSYNC_API_KEY: 'bench-memsync-key',
       MEMGATE_SERVICE_KEYS: 'bench-service-key',
       MEMGATE_KEYRING_SECRET: 'bench-keyring-secret-0123456789',
+      // A keyring of its own: the checkout's .memgate/ may hold one written with another secret.
+      MEMGATE_DATA_DIR: dataDir,
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
   try {
     // The URL is printed once the listener is up; readiness may come a moment later.
     let exited = false;
@@ -83,3 +90,4 @@ for (const [name, args] of entries) {
   console.log(`${name.padEnd(32)} min ${times[0]!.toFixed(0)} ms  median ${median.toFixed(0)} ms  max ${times.at(-1)!.toFixed(0)} ms`);
 }
 await Promise.all([synvo.stop(), memsync.stop()]);
+await rm(dataDir, { recursive: true, force: true });
