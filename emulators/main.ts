@@ -23,6 +23,17 @@ const synvoPort = portFromEnv('SYNVO_EMULATOR_PORT', 4010);
 const memsyncPort = portFromEnv('MEMSYNC_EMULATOR_PORT', 4020);
 
 const running: RunningEmulator[] = [];
+// Before anything is printed: whoever reads the printed pid may signal it at once.
+let stopping = false;
+async function shutdown(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: stopping the emulators`);
+  await Promise.allSettled(running.map((e) => e.stop()));
+  process.exit(0);
+}
+process.on('SIGINT', (s) => void shutdown(s));
+process.on('SIGTERM', (s) => void shutdown(s));
 try {
   const synvo = await startSynvoEmulator({ host, port: synvoPort, controls: true });
   running.push(synvo);
@@ -38,13 +49,3 @@ try {
   process.exit(1);
 }
 
-let stopping = false;
-async function shutdown(signal: NodeJS.Signals): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  console.log(`${signal}: stopping the emulators`);
-  await Promise.allSettled(running.map((e) => e.stop()));
-  process.exit(0);
-}
-process.on('SIGINT', (s) => void shutdown(s));
-process.on('SIGTERM', (s) => void shutdown(s));

@@ -22,7 +22,7 @@ async function launch(viaNpm = true): Promise<Launched> {
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const ready = /Synvo emulator\s+(http:\/\/\S+)[\s\S]*MemSync emulator\s+(http:\/\/\S+)[\s\S]*pid (\d+)/;
+  const ready = /Synvo emulator\s+(http:\/\/\S+)[\s\S]*MemSync emulator\s+(http:\/\/\S+)[\s\S]*pid (\d+);/;
   await new Promise<void>((resolve, reject) => {
     const check = () => {
       if (ready.test(out)) resolve();
