@@ -40,11 +40,11 @@ export interface ErrorPipeline {
 const isAbortError = (error: unknown) =>
   error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
 
-export function createErrorPipeline(options: ErrorPipelineOptions): ErrorPipeline {
+/** One error as the client sees it: mapped or masked, and always with `extensions.code`. */
+function createClientErrorMapper(options: ErrorPipelineOptions): (error: unknown) => GraphQLError {
   const message = options.errorMessage ?? 'Unexpected error.';
   const mapped = new WeakSet<GraphQLError>();
-
-  function toClientError(error: unknown): GraphQLError {
+  return function toClientError(error: unknown): GraphQLError {
     if (error instanceof GraphQLError && mapped.has(error)) return error;
     let out = options.maskError(error, message);
     if (out !== error) options.onChanged?.(error);
@@ -66,64 +66,77 @@ export function createErrorPipeline(options: ErrorPipelineOptions): ErrorPipelin
     }
     mapped.add(result);
     return result;
+  };
+}
+
+/** The same result with every error in it (top level, incremental, completed) mapped. */
+function mapErrorsOfResult<T>(result: T, toClientError: (error: unknown) => GraphQLError): T {
+  if (result === null || typeof result !== 'object') return result;
+  const r = result as ResultWithErrors;
+  if (!r.errors?.length && !r.incremental?.some((i) => i.errors?.length) && !r.completed?.some((c) => c.errors?.length)) {
+    return result;
   }
+  const mapList = (errors: readonly unknown[]) => errors.map(toClientError);
+  const out: ResultWithErrors = { ...r };
+  if (r.errors) out.errors = mapList(r.errors);
+  if (r.incremental) out.incremental = r.incremental.map((i) => (i.errors ? { ...i, errors: mapList(i.errors) } : i));
+  if (r.completed) out.completed = r.completed.map((c) => (c.errors ? { ...c, errors: mapList(c.errors) } : c));
+  return out as T;
+}
 
-  const mapList = (errors: readonly unknown[] | undefined) => errors?.map(toClientError);
-
-  function mapResult<T>(result: T): T {
-    if (result === null || typeof result !== 'object') return result;
-    const r = result as ResultWithErrors;
-    if (!r.errors?.length && !r.incremental?.some((i) => i.errors?.length) && !r.completed?.some((c) => c.errors?.length)) {
-      return result;
-    }
-    const out: ResultWithErrors = { ...r };
-    if (r.errors) out.errors = mapList(r.errors);
-    if (r.incremental) out.incremental = r.incremental.map((i) => (i.errors ? { ...i, errors: mapList(i.errors) } : i));
-    if (r.completed) out.completed = r.completed.map((c) => (c.errors ? { ...c, errors: mapList(c.errors) } : c));
-    return out as T;
-  }
-
-  function mapStream<T>(source: AsyncIterable<T>): AsyncIterableIterator<T> {
-    const iterator = source[Symbol.asyncIterator]();
-    let finished = false;
-    let incremental = false;
-    return {
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-      async next(): Promise<IteratorResult<T>> {
-        if (finished) return { done: true, value: undefined };
-        try {
-          const step = await iterator.next();
-          if (step.done) {
-            finished = true;
-            return step;
-          }
-          if ((step.value as ResultWithErrors | null)?.hasNext !== undefined) incremental = true;
-          return { done: false, value: mapResult(step.value) };
-        } catch (error) {
+/** The stream with every result mapped; an error thrown by the source becomes a last result. */
+function mapErrorsOfStream<T>(
+  source: AsyncIterable<T>,
+  mapResult: (result: T) => T,
+  toClientError: (error: unknown) => GraphQLError,
+): AsyncIterableIterator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  let finished = false;
+  let incremental = false;
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next(): Promise<IteratorResult<T>> {
+      if (finished) return { done: true, value: undefined };
+      try {
+        const step = await iterator.next();
+        if (step.done) {
           finished = true;
-          // The client went away: nobody to tell.
-          if (isAbortError(error)) throw error;
-          const last = { errors: [toClientError(error)], ...(incremental ? { hasNext: false } : {}) };
-          return { done: false, value: last as T };
+          return step;
         }
-      },
-      // Never waits on a pending `next()`: the source may be parked on an upstream read.
-      async return(value?: unknown): Promise<IteratorResult<T>> {
+        if ((step.value as ResultWithErrors | null)?.hasNext !== undefined) incremental = true;
+        return { done: false, value: mapResult(step.value) };
+      } catch (error) {
         finished = true;
-        await iterator.return?.(value);
-        return { done: true, value: undefined };
-      },
-      async throw(error?: unknown): Promise<IteratorResult<T>> {
-        finished = true;
-        if (iterator.throw) await iterator.throw(error);
-        throw error;
-      },
-    };
-  }
+        // The client went away: nobody to tell.
+        if (isAbortError(error)) throw error;
+        const last = { errors: [toClientError(error)], ...(incremental ? { hasNext: false } : {}) };
+        return { done: false, value: last as T };
+      }
+    },
+    // Never waits on a pending `next()`: the source may be parked on an upstream read.
+    async return(value?: unknown): Promise<IteratorResult<T>> {
+      finished = true;
+      await iterator.return?.(value);
+      return { done: true, value: undefined };
+    },
+    async throw(error?: unknown): Promise<IteratorResult<T>> {
+      finished = true;
+      if (iterator.throw) await iterator.throw(error);
+      throw error;
+    },
+  };
+}
 
-  return { toClientError, mapResult, mapStream };
+export function createErrorPipeline(options: ErrorPipelineOptions): ErrorPipeline {
+  const toClientError = createClientErrorMapper(options);
+  const mapResult = <T>(result: T): T => mapErrorsOfResult(result, toClientError);
+  return {
+    toClientError,
+    mapResult,
+    mapStream: <T>(source: AsyncIterable<T>) => mapErrorsOfStream(source, mapResult<T>, toClientError),
+  };
 }
 
 /**
