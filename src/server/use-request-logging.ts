@@ -50,44 +50,95 @@ function describeOperation(document: DocumentNode, operationName?: string | null
   return { type: op?.operation, operation: op?.name?.value ?? operationName ?? undefined };
 }
 
-export function useRequestLogging(options: RequestLoggingOptions): Plugin {
-  const { logger } = options;
+/** Each logged request's state, keyed by its `Request`, and the log fields shared with its lines. */
+function createRequestStates(options: RequestLoggingOptions) {
   const skip = new Set(options.skipPaths ?? ['/healthz', '/readyz', '/metrics']);
   for (const path of options.includePaths ?? []) skip.delete(path);
   const states = new WeakMap<Request, RequestState>();
-
-  const stateOf = (context: unknown): RequestState | undefined => {
-    const request = (context as { request?: Request } | null)?.request;
-    return request ? states.get(request) : undefined;
-  };
-  const isSocket = (context: unknown) => typeof context === 'object' && context !== null && 'socket' in context;
-
-  const begin = (request: Request): RequestState | undefined => {
-    let state = states.get(request);
-    if (state || skip.has(new URL(request.url, 'http://localhost').pathname)) return state;
-    const given = request.headers.get(REQUEST_ID_HEADER);
-    state = { id: given && SANE_REQUEST_ID.test(given) ? given : randomUUID(), start: performance.now(), codes: [] };
-    states.set(request, state);
-    return state;
-  };
   // What the logger adds to the lines of this request; the caller once it is known.
   const fieldsOf = new WeakMap<RequestState, RequestLogFields>();
-  const identify = (state: RequestState, context: unknown) => {
-    state.caller = describeCaller(context);
-    const fields = fieldsOf.get(state);
-    if (fields) fields.caller = state.caller;
+  return {
+    get: (request: Request) => states.get(request),
+    /** The state of the request behind a GraphQL context, if it is logged. */
+    of(context: unknown): RequestState | undefined {
+      const request = (context as { request?: Request } | null)?.request;
+      return request ? states.get(request) : undefined;
+    },
+    begin(request: Request): RequestState | undefined {
+      let state = states.get(request);
+      if (state || skip.has(new URL(request.url, 'http://localhost').pathname)) return state;
+      const given = request.headers.get(REQUEST_ID_HEADER);
+      state = { id: given && SANE_REQUEST_ID.test(given) ? given : randomUUID(), start: performance.now(), codes: [] };
+      states.set(request, state);
+      return state;
+    },
+    fieldsFor(state: RequestState): RequestLogFields {
+      const fields: RequestLogFields = { reqId: state.id };
+      fieldsOf.set(state, fields);
+      return fields;
+    },
+    /** Records the operation and the caller, also on the lines still to come. */
+    describe(state: RequestState, context: unknown, operation: ReturnType<typeof describeOperation>) {
+      state.caller = describeCaller(context);
+      const fields = fieldsOf.get(state);
+      if (fields) fields.caller = state.caller;
+      Object.assign(state, operation);
+    },
   };
+}
 
+/** graphql-ws: no HTTP response to hang the line on; one line when the subscription starts and one when it ends. */
+function logSocketSubscription(logger: Logger, context: unknown, operation: ReturnType<typeof describeOperation>) {
+  const start = performance.now();
+  const fields = { reqId: randomUUID(), transport: 'ws', caller: describeCaller(context), ...operation };
+  logger.info(fields, 'subscription started');
+  const codes: string[] = [];
+  return {
+    onSubscribeResult({ result }: { result: AsyncIterable<ExecutionResult> | ExecutionResult }) {
+      if (!isAsyncIterable(result)) {
+        logger.info({ ...fields, errors: errorCodes(result) }, 'subscription refused');
+        return;
+      }
+      return {
+        onNext({ result: next }: { result: ExecutionResult }) {
+          codes.push(...errorCodes(next));
+        },
+        onEnd() {
+          logger.info({ ...fields, durationMs: Math.round(performance.now() - start), errors: codes }, 'subscription ended');
+        },
+      };
+    },
+  };
+}
+
+function requestLine(request: Request, response: Response, state: RequestState) {
+  return {
+    reqId: state.id,
+    method: request.method,
+    path: new URL(request.url, 'http://localhost').pathname,
+    status: response.status,
+    durationMs: Math.round(performance.now() - state.start),
+    caller: state.caller,
+    operation: state.operation,
+    type: state.type,
+    errors: state.codes.length > 0 ? state.codes : undefined,
+  };
+}
+
+const isSocket = (context: unknown) => typeof context === 'object' && context !== null && 'socket' in context;
+
+export function useRequestLogging(options: RequestLoggingOptions): Plugin {
+  const { logger } = options;
+  const states = createRequestStates(options);
   return {
     instrumentation: {
       request({ request }, wrapped) {
-        const state = begin(request);
+        const state = states.begin(request);
         if (!state) return wrapped();
         // Carrying the fields across every await turns on promise hooks for all the request's
         // promises: only worth it when the logger writes at all (LOG_LEVEL=silent writes nothing).
         if (!logger.isLevelEnabled('fatal')) return wrapped();
-        const fields: RequestLogFields = { reqId: state.id };
-        fieldsOf.set(state, fields);
+        const fields = states.fieldsFor(state);
         return requestLogContext.run(fields, async () => {
           try {
             await wrapped();
@@ -98,45 +149,21 @@ export function useRequestLogging(options: RequestLoggingOptions): Plugin {
       },
     },
     onRequest({ request }) {
-      begin(request);
+      states.begin(request);
     },
     onExecute({ args }) {
-      const state = stateOf(args.contextValue);
-      if (!state) return;
-      identify(state, args.contextValue);
-      Object.assign(state, describeOperation(args.document, args.operationName));
+      const state = states.of(args.contextValue);
+      if (state) states.describe(state, args.contextValue, describeOperation(args.document, args.operationName));
     },
     onSubscribe({ args }) {
       const ctx = args.contextValue;
       const described = describeOperation(args.document, args.operationName);
-      const state = stateOf(ctx);
+      const state = states.of(ctx);
       if (state && !isSocket(ctx)) {
-        identify(state, ctx);
-        Object.assign(state, described);
+        states.describe(state, ctx, described);
         return;
       }
-      // graphql-ws: no HTTP response to hang the line on; one line when the subscription starts and one when it ends.
-      const id = randomUUID();
-      const start = performance.now();
-      const fields = { reqId: id, transport: 'ws', caller: describeCaller(ctx), ...described };
-      logger.info(fields, 'subscription started');
-      const codes: string[] = [];
-      return {
-        onSubscribeResult({ result }) {
-          if (!isAsyncIterable(result)) {
-            logger.info({ ...fields, errors: errorCodes(result) }, 'subscription refused');
-            return;
-          }
-          return {
-            onNext({ result: next }) {
-              codes.push(...errorCodes(next));
-            },
-            onEnd() {
-              logger.info({ ...fields, durationMs: Math.round(performance.now() - start), errors: codes }, 'subscription ended');
-            },
-          };
-        },
-      };
+      return logSocketSubscription(logger, ctx, described);
     },
     onResultProcess({ request, result }) {
       const state = states.get(request);
@@ -149,20 +176,8 @@ export function useRequestLogging(options: RequestLoggingOptions): Plugin {
       response.headers.set(REQUEST_ID_HEADER, state.id);
       const level = response.status >= 500 ? 'error' : 'info';
       if (!logger.isLevelEnabled(level)) return;
-      const url = new URL(request.url, 'http://localhost');
-      const line = {
-        reqId: state.id,
-        method: request.method,
-        path: url.pathname,
-        status: response.status,
-        durationMs: Math.round(performance.now() - state.start),
-        caller: state.caller,
-        operation: state.operation,
-        type: state.type,
-        errors: state.codes.length > 0 ? state.codes : undefined,
-      };
-      if (level === 'error') logger.error(line, 'request failed');
-      else logger.info(line, 'request');
+      if (level === 'error') logger.error(requestLine(request, response, state), 'request failed');
+      else logger.info(requestLine(request, response, state), 'request');
     },
   };
 }

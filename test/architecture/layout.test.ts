@@ -26,7 +26,6 @@ const KNOWN_OVER_LIMIT: readonly string[] = [
   'src/observability/metrics.ts: createMetrics',
   'src/server/use-multipart-uploads.ts: useMultipartUploads',
   'src/server/use-multipart-uploads.ts: parse',
-  'src/server/use-request-logging.ts: useRequestLogging',
   'src/upstream/memsync/client.ts: file',
   'src/upstream/memsync/client.ts: createMemSyncClient',
   'src/upstream/synvo/schemas.ts: file',
