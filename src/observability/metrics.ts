@@ -1,10 +1,12 @@
 /**
  * The gateway's Prometheus metrics, on a registry of their own (one per app instance, so two
  * gateways in one process, as in tests, never share counters). Served at `/metrics` by
- * `useMetrics`; fed by the server plugins, the upstream clients' `onCall` hook and the cache.
+ * `useMetrics`; fed by the server plugins, the upstream clients' `onCall` hook and the cache. The
+ * instruments themselves are defined in `metric-definitions.ts`; here is what records into them.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Registry, collectDefaultMetrics, type Counter, type Gauge, type Histogram } from 'prom-client';
 import type { ServiceName, UpstreamCallInfo } from '../upstream/types.js';
+import { DEFAULT_UPSTREAM_BUCKETS, defineMetrics, type CacheStatsSource } from './metric-definitions.js';
 
 export type BreakerState = 'closed' | 'open' | 'halfOpen';
 
@@ -51,78 +53,14 @@ export function createMetrics(options: CreateMetricsOptions = {}): GatewayMetric
   const prefix = options.prefix ?? 'memgate_';
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix });
-
-  const httpRequests = new Counter({
-    name: `${prefix}http_requests_total`,
-    help: 'HTTP requests to the GraphQL endpoint, by method and response status.',
-    labelNames: ['method', 'status'] as const,
-    registers: [registry],
-  });
-  const operations = new Counter({
-    name: `${prefix}graphql_operations_total`,
-    help: 'GraphQL operations executed, by operation type.',
-    labelNames: ['type'] as const,
-    registers: [registry],
-  });
-  const errors = new Counter({
-    name: `${prefix}graphql_errors_total`,
-    help: 'GraphQL errors sent to clients, by extensions.code.',
-    labelNames: ['code'] as const,
-    registers: [registry],
-  });
-  const upstreamDuration = new Histogram({
-    name: `${prefix}upstream_request_duration_seconds`,
-    help: 'Upstream call latency (retries included), by service, endpoint and outcome.',
-    labelNames: ['service', 'endpoint', 'outcome'] as const,
-    buckets: options.upstreamBuckets ?? [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [registry],
-  });
-  const cacheSources: Array<{ cache: string; stats: () => { hits: number; misses: number }; seen: { hits: number; misses: number } }> = [];
-  const cacheRequests = new Counter({
-    name: `${prefix}cache_requests_total`,
-    help: 'Cache lookups, by cache and result (hit or miss).',
-    labelNames: ['cache', 'result'] as const,
-    registers: [registry],
-    collect() {
-      // Counters only go up: add what each source counted since the last scrape.
-      for (const source of cacheSources) {
-        const now = source.stats();
-        if (now.hits > source.seen.hits) this.inc({ cache: source.cache, result: 'hit' }, now.hits - source.seen.hits);
-        if (now.misses > source.seen.misses) this.inc({ cache: source.cache, result: 'miss' }, now.misses - source.seen.misses);
-        source.seen = { hits: now.hits, misses: now.misses };
-      }
-    },
-  });
-  const openSubscriptions = new Gauge({
-    name: `${prefix}subscriptions_open`,
-    help: 'Subscriptions currently open, by transport.',
-    labelNames: ['transport'] as const,
-    registers: [registry],
-  });
-  const breakerState = new Gauge({
-    name: `${prefix}upstream_breaker_state`,
-    help: 'Upstream circuit breaker state: 0 closed, 1 open, 2 half-open.',
-    labelNames: ['service'] as const,
-    registers: [registry],
-  });
-  const rateLimited = new Counter({
-    name: `${prefix}rate_limited_total`,
-    help: 'Operations refused by the gateway rate limits, by caller kind.',
-    labelNames: ['kind'] as const,
-    registers: [registry],
-  });
+  const cacheSources: CacheStatsSource[] = [];
+  const instruments = defineMetrics(registry, prefix, options.upstreamBuckets ?? DEFAULT_UPSTREAM_BUCKETS, cacheSources);
+  const { upstreamDuration, cacheRequests, breakerState } = instruments;
   for (const service of ['synvo', 'memsync'] as const) breakerState.set({ service }, 0);
 
   return {
     registry,
-    httpRequests,
-    operations,
-    errors,
-    upstreamDuration,
-    cacheRequests,
-    openSubscriptions,
-    breakerState,
-    rateLimited,
+    ...instruments,
     onUpstreamCall(info) {
       upstreamDuration.observe(
         { service: info.service, endpoint: info.endpoint, outcome: info.errorCode ?? 'ok' },
