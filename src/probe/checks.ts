@@ -7,7 +7,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { FormData } from 'undici';
 import { readErrorBody } from '../upstream/errors.js';
 import { readBio, readMemorySearch, readStoredMemories } from '../upstream/memsync/schemas.js';
-import { readAnswer, readEvents, readFileList, readFileStatus, readProfile, readSearch, readUpload } from '../upstream/synvo/schemas.js';
+import { readAnswer } from '../upstream/synvo/schemas/answer.js';
+import { readEvents } from '../upstream/synvo/schemas/events.js';
+import { readFileList, readFileStatus, readSearch, readUpload } from '../upstream/synvo/schemas/files.js';
+import { readProfile } from '../upstream/synvo/schemas/profile.js';
 import { isRecord, type Answer, type ProbeOptions, type ProbeRow } from './probe.js';
 
 export type Call = (base: string, key: string, method: 'GET' | 'POST' | 'DELETE', path: string, body?: { json?: unknown; form?: URLSearchParams; multipart?: FormData }) => Promise<Answer | string>;

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { readBio, readMemorySearch, readStoredMemories } from '../../src/upstream/memsync/schemas.js';
 import { readUtcDate } from '../../src/upstream/response-schema.js';
-import { readAnswer, readEvents, readFileList, readFileStatus, readProfile } from '../../src/upstream/synvo/schemas.js';
+import { readAnswer } from '../../src/upstream/synvo/schemas/answer.js';
+import { readEvents } from '../../src/upstream/synvo/schemas/events.js';
+import { readFileList, readFileStatus } from '../../src/upstream/synvo/schemas/files.js';
+import { readProfile } from '../../src/upstream/synvo/schemas/profile.js';
 import { USER_NAME, isValidFileId, isValidUserName } from '../../src/upstream/vocabulary.js';
 
 const attr = (category: string, subtopic: string, values: string[]) => ({ category, subtopic, values });

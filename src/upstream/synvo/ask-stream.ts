@@ -9,7 +9,7 @@ import { ResponseShapeError, StreamErrorEvent, StreamIdleTimeout, type UpstreamE
 import type { OpenStream, UpstreamTransport } from '../transport/index.js';
 import type { AnswerStreamEvent, AskInput, CallOptions, SynvoAnswer } from '../types.js';
 import { AnswerStreamDecoder } from './answer-stream.js';
-import { readAnswer } from './schemas.js';
+import { readAnswer } from './schemas/answer.js';
 
 /** The `payload` of `/ai/query`: earlier turns as earlier messages, then the question with its file parts. */
 function questionPayload(input: AskInput): string {

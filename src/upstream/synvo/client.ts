@@ -12,7 +12,10 @@ import type { AskInput, EventsQuery, SynvoClient, UploadInput, UpstreamClientCon
 import { isValidFileId } from '../vocabulary.js';
 import { answerForm, askStream } from './ask-stream.js';
 import { fileMethods, fileNotFound } from './files.js';
-import { readAnswer, readEvents, readFileList, readFileStatus, readProfile, readSearch, readUpload } from './schemas.js';
+import { readAnswer } from './schemas/answer.js';
+import { readEvents } from './schemas/events.js';
+import { readFileList, readFileStatus, readSearch, readUpload } from './schemas/files.js';
+import { readProfile } from './schemas/profile.js';
 
 /**
  * A `File` whose bytes come from the caller's stream: undici's FormData keeps a real `File` as

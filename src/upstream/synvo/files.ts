@@ -3,7 +3,7 @@ import type { ErrorBodyInfo } from '../errors.js';
 import type { InputChecks } from '../input-checks.js';
 import type { UpstreamTransport } from '../transport/index.js';
 import type { SynvoClient, WebpageInput } from '../types.js';
-import { readCreateDir, readDownload, readMove, readWebpage } from './schemas.js';
+import { readCreateDir, readDownload, readMove, readWebpage } from './schemas/files.js';
 import { getThumbnail } from './thumbnail.js';
 
 /** Synvo's own 404s of the file endpoints: an unknown file, folder or source. */

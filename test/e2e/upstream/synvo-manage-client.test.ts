@@ -4,7 +4,7 @@ import { PNG } from 'pngjs';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../emulators/core/types.js';
-import { signedUrlExpiry } from '../../../src/upstream/synvo/schemas.js';
+import { signedUrlExpiry } from '../../../src/upstream/synvo/schemas/files.js';
 import type { SynvoClient } from '../../../src/upstream/types.js';
 import { Harness, count, rejection } from './harness.js';
 
