@@ -27,7 +27,7 @@ export default defineConfig({
         test: { name: 'hostile', include: ['test/hostile/**/*.test.ts'] },
       },
       {
-        // Debian's Chromium through playwright-core (test/support/browser.ts).
+        // Debian's Chromium through playwright-core (test/browser/support.ts).
         extends: true,
         test: { name: 'browser', include: ['test/browser/**/*.test.ts'] },
       },

@@ -1,6 +1,6 @@
 /**
  * The memgate example page: sign in as a seed user, read the profile and recent events with the
- * biography deferred, ask a question and watch the answer stream, upload a file and follow it to
+ * biography deferred, ask a question and watch the answer stream, then see the files it drew on, upload a file and follow it to
  * COMPLETED while its events arrive. urql carries queries and mutations (GraphQL multipart for the
  * upload, incremental delivery for @defer), graphql-ws the subscriptions.
  */
@@ -64,6 +64,7 @@ async function signIn(user: string) {
   $('#error').textContent = '';
   $('#answer').textContent = '';
   $('#answer-summary').textContent = '';
+  $('#answer-sources').replaceChildren();
   $('#file-status').textContent = 'none';
   field('profile').textContent = 'loading…';
   field('biography').textContent = 'loading…';
@@ -99,6 +100,8 @@ function ask(question: string) {
   answer.textContent = '';
   answer.dataset['state'] = 'streaming';
   $('#answer-summary').textContent = 'streaming…';
+  const sources = $('#answer-sources');
+  sources.replaceChildren();
   const { unsubscribe } = session!.client.subscription(AskDocument, { question }).subscribe((result) => {
     showError(result.error);
     const chunk = result.data?.ask;
@@ -106,6 +109,16 @@ function ask(question: string) {
     answer.textContent += chunk.token;
     if (chunk.answer) {
       $('#answer-summary').textContent = chunk.answer.summary ?? '';
+      // The files the answer drew on come with the whole answer, on the last chunk (which urql
+      // hands over again, with hasNext false, when the stream completes: replace, never append).
+      sources.replaceChildren(
+        ...chunk.answer.sources.map((source) => {
+          const item = document.createElement('li');
+          item.textContent = source.path || source.name || source.fileId;
+          item.dataset['fileId'] = source.fileId;
+          return item;
+        }),
+      );
       answer.dataset['state'] = 'done';
     }
   });

@@ -26,10 +26,13 @@ export const ViewerDocument = graphql(`
   }
 `);
 
-/** Synvo's answer as it is written: a token per result, the whole answer on the last. */
+/** Synvo's answer as it is written: a token per result, the whole answer with its sources on the last. */
 export const AskDocument = graphql(`
   subscription DemoAsk($question: String!) {
-    ask(question: $question) { token answer { text summary } }
+    ask(question: $question) {
+      token
+      answer { text summary sources { fileId name path } }
+    }
   }
 `);
 

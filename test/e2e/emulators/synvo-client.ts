@@ -1,6 +1,7 @@
 /** A tiny HTTP client for the Synvo emulator tests (real HTTP over undici). */
 import { createParser } from 'eventsource-parser';
 import { fetch, FormData, request } from 'undici';
+import { vi } from 'vitest';
 
 export const apiKey = 'synvo-dev-key';
 
@@ -51,12 +52,15 @@ export async function uploadAndWait(base: string, name: string, content: string,
   const up = await call(base, 'POST', '/file/upload', { body: uploadForm(name, content, fields) });
   if (up.status !== 200) throw new Error(`upload failed: ${up.status} ${JSON.stringify(up.body)}`);
   const user = fields.sub_user_name ?? 'default';
-  for (let i = 0; i < 200; i++) {
-    const s = await get(base, `/file/status/${up.body.file_id}?sub_user_name=${encodeURIComponent(user)}`);
-    if (s.body.status !== 'PENDING') return { upload: up.body, status: s.body.status as string };
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('processing never ended');
+  const status = await vi.waitFor(
+    async () => {
+      const s = await get(base, `/file/status/${up.body.file_id}?sub_user_name=${encodeURIComponent(user)}`);
+      if (s.body.status === 'PENDING') throw new Error(`processing of ${name} never ended`);
+      return s.body.status as string;
+    },
+    { timeout: 10_000, interval: 10 },
+  );
+  return { upload: up.body, status };
 }
 
 export interface StreamResult {
@@ -79,11 +83,12 @@ export async function readStream(base: string, form: FormData): Promise<StreamRe
   return { status: res.statusCode, contentType: res.headers['content-type'] as string | undefined, events, comments };
 }
 
-/** Waits until `check` holds, polling briefly; fails after ~5 s. */
+/** Waits until `check` holds, asking again every 10 ms; fails after 5 s. */
 export async function eventually(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`never happened: ${what}`);
+  await vi.waitFor(
+    async () => {
+      if (!(await check())) throw new Error(`never happened: ${what}`);
+    },
+    { timeout: 5_000, interval: 10 },
+  );
 }

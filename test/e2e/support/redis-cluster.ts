@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { vi } from 'vitest';
 
 const run = promisify(execFile);
 
@@ -56,13 +57,14 @@ async function cli(port: number, ...args: string[]): Promise<string> {
   return stdout;
 }
 
+/** Asks `check` again every 100 ms until it holds. */
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`Redis Cluster: ${what} not reached within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await vi.waitFor(
+    async () => {
+      if (!(await check().catch(() => false))) throw new Error(`Redis Cluster: ${what} not reached within ${timeoutMs} ms`);
+    },
+    { timeout: timeoutMs, interval: 100 },
+  );
 }
 
 /** Starts three masters and joins them into one cluster (16384 slots split three ways). */

@@ -2,21 +2,22 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PNG } from 'pngjs';
 import { fetch } from 'undici';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunningEmulator } from '../../../emulators/core/types.js';
 import { signedUrlExpiry } from '../../../src/upstream/synvo/schemas/files.js';
 import type { SynvoClient } from '../../../src/upstream/types.js';
 import { Harness, count, rejection } from './harness.js';
 
-/** Polls the file status until processing ends. */
-async function processed(synvo: SynvoClient, user: string, id: string): Promise<string> {
-  for (let i = 0; i < 200; i++) {
-    const { status } = await synvo.getFileStatus(user, id);
-    if (status !== 'PENDING') return status;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('never processed');
-}
+/** The file's status once its processing has ended, asked through the client until it is not PENDING. */
+const processed = (synvo: SynvoClient, user: string, id: string): Promise<string> =>
+  vi.waitFor(
+    async () => {
+      const { status } = await synvo.getFileStatus(user, id);
+      if (status === 'PENDING') throw new Error(`${id} never processed`);
+      return status;
+    },
+    { timeout: 10_000, interval: 10 },
+  );
 
 describe('Synvo client: folders, moves, downloads, thumbnails, web pages and conversations', () => {
   const h = new Harness();

@@ -15,14 +15,14 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  query DemoViewer {\n    viewer {\n      name\n      profile {\n        basicInfo { name }\n        education { school major }\n        work { company title }\n      }\n      events(limit: 5) { type content time }\n      ... @defer {\n        biography(format: SHORT) {\n          __typename\n          ... on Biography { text keyThemes }\n          ... on BiographyNotReady { suggestion currentMemoryCount }\n        }\n      }\n    }\n  }\n": typeof types.DemoViewerDocument,
-    "\n  subscription DemoAsk($question: String!) {\n    ask(question: $question) { token answer { text summary } }\n  }\n": typeof types.DemoAskDocument,
+    "\n  subscription DemoAsk($question: String!) {\n    ask(question: $question) {\n      token\n      answer { text summary sources { fileId name path } }\n    }\n  }\n": typeof types.DemoAskDocument,
     "\n  mutation DemoUpload($file: File!) {\n    uploadFile(file: $file, path: \"/demo\") { id name path }\n  }\n": typeof types.DemoUploadDocument,
     "\n  subscription DemoFileStatus($id: ID!) {\n    fileStatus(id: $id) { id name status }\n  }\n": typeof types.DemoFileStatusDocument,
     "\n  subscription DemoEvents {\n    events { type content time }\n  }\n": typeof types.DemoEventsDocument,
 };
 const documents: Documents = {
     "\n  query DemoViewer {\n    viewer {\n      name\n      profile {\n        basicInfo { name }\n        education { school major }\n        work { company title }\n      }\n      events(limit: 5) { type content time }\n      ... @defer {\n        biography(format: SHORT) {\n          __typename\n          ... on Biography { text keyThemes }\n          ... on BiographyNotReady { suggestion currentMemoryCount }\n        }\n      }\n    }\n  }\n": types.DemoViewerDocument,
-    "\n  subscription DemoAsk($question: String!) {\n    ask(question: $question) { token answer { text summary } }\n  }\n": types.DemoAskDocument,
+    "\n  subscription DemoAsk($question: String!) {\n    ask(question: $question) {\n      token\n      answer { text summary sources { fileId name path } }\n    }\n  }\n": types.DemoAskDocument,
     "\n  mutation DemoUpload($file: File!) {\n    uploadFile(file: $file, path: \"/demo\") { id name path }\n  }\n": types.DemoUploadDocument,
     "\n  subscription DemoFileStatus($id: ID!) {\n    fileStatus(id: $id) { id name status }\n  }\n": types.DemoFileStatusDocument,
     "\n  subscription DemoEvents {\n    events { type content time }\n  }\n": types.DemoEventsDocument,
@@ -49,7 +49,7 @@ export function graphql(source: "\n  query DemoViewer {\n    viewer {\n      nam
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription DemoAsk($question: String!) {\n    ask(question: $question) { token answer { text summary } }\n  }\n"): (typeof documents)["\n  subscription DemoAsk($question: String!) {\n    ask(question: $question) { token answer { text summary } }\n  }\n"];
+export function graphql(source: "\n  subscription DemoAsk($question: String!) {\n    ask(question: $question) {\n      token\n      answer { text summary sources { fileId name path } }\n    }\n  }\n"): (typeof documents)["\n  subscription DemoAsk($question: String!) {\n    ask(question: $question) {\n      token\n      answer { text summary sources { fileId name path } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,14 +1,24 @@
 /**
- * Debian's Chromium (`apt-get install chromium`, which `.ci/run` does when it is missing) driven
- * by playwright-core: headless, a fresh profile per launch, no background traffic. Every request
- * that leaves the machine is recorded, and a failing test leaves a screenshot of its page.
+ * What every browser test needs, in one place: Debian's Chromium (`apt-get install chromium`,
+ * which `.ci/run` does when it is missing) driven by playwright-core (headless, a fresh profile
+ * per launch, no background traffic), every request that leaves the machine recorded, a
+ * screenshot of the page when a test fails, and what `npm start` runs started in-process.
+ *
+ * A browser test file starts with
+ *
+ *     const session = useBrowserOnDevServer();
+ *
+ * and then drives `session.page` against `session.dev.url` (GraphiQL) or `session.dev.exampleUrl`
+ * (the example page); `session.browser.external` lists the requests that left the machine.
  */
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { startDevServer, type DevServer } from '../../scripts/dev-server.js';
 
 export const CHROMIUM_PATH = process.env['MEMGATE_CHROMIUM'] ?? '/usr/bin/chromium';
 
@@ -23,7 +33,7 @@ const FLAGS = [
   '--disable-sync',
 ];
 
-export const SCREENSHOTS_DIR = fileURLToPath(new URL('../browser/screenshots/', import.meta.url));
+export const SCREENSHOTS_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
 export interface Browser {
   context: BrowserContext;
@@ -110,3 +120,70 @@ export async function slowAnswers(startLog: string, tokenDelayMs: number): Promi
   });
   if (!res.ok) throw new Error(`arming slowStream: ${res.status} ${await res.text()}`);
 }
+
+export interface BrowserSession {
+  /** What `npm start` runs: emulators (controls on), the gateway with GraphiQL, the example at /demo. */
+  readonly dev: DevServer;
+  /** The lines `npm start` would print while starting (the emulators' URLs). */
+  readonly startLog: string;
+  readonly browser: Browser;
+  /** The one page of the file's browser. */
+  readonly page: Page;
+}
+
+export interface BrowserSessionOptions {
+  /**
+   * Synvo's answers stream a token every this many ms (the emulator's own pace is 5 ms): at 40 ms
+   * a loaded machine cannot fold a whole answer into one or two frames, so a page that streams
+   * shows it growing. `null` keeps the emulator's pace.
+   */
+  tokenDelayMs?: number | null;
+}
+
+/**
+ * For a test file: before its tests, starts what `npm start` runs (development credentials,
+ * every port chosen by the system, logs silent) and one Chromium; after them, stops both.
+ * The returned session's fields are readable from the tests (and hooks) on.
+ */
+export function useBrowserOnDevServer({ tokenDelayMs = 40 }: BrowserSessionOptions = {}): BrowserSession {
+  let started: { dev: DevServer; startLog: string; browser: Browser } | undefined;
+  const need = () => {
+    if (!started) throw new Error('the browser session starts in beforeAll: read it from a test or hook');
+    return started;
+  };
+  let dev: DevServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    const lines: string[] = [];
+    const env = { HOST: '127.0.0.1', PORT: '0', SYNVO_EMULATOR_PORT: '0', MEMSYNC_EMULATOR_PORT: '0', LOG_LEVEL: 'silent' };
+    dev = await startDevServer(loadConfig(env), { log: (line) => lines.push(line) });
+    const startLog = lines.join('\n');
+    if (tokenDelayMs !== null) await slowAnswers(startLog, tokenDelayMs);
+    browser = await openBrowser();
+    started = { dev, startLog, browser };
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await dev?.stop();
+  });
+  return {
+    get dev() {
+      return need().dev;
+    },
+    get startLog() {
+      return need().startLog;
+    },
+    get browser() {
+      return need().browser;
+    },
+    get page() {
+      return need().browser.page;
+    },
+  };
+}
+
+/** An element's text as shown, whitespace collapsed (Monaco shows spaces as no-break spaces and wraps long lines). */
+export const shownText = async (page: Page, selector: string) => (await page.locator(selector).innerText()).replace(/\s+/g, ' ');
+
+/** GraphiQL's query editor, as shown. */
+export const graphiqlEditorText = (page: Page) => shownText(page, '.graphiql-query-editor');
