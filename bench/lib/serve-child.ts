@@ -1,5 +1,7 @@
 /** The child side of child.ts: start a server, report `ready`, answer `stats`, exit on `stop`. */
+import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import type { ChildReply, ChildRequest } from './protocol.js';
 
 export interface ChildServer {
@@ -31,6 +33,7 @@ export async function serveChild(start: () => Promise<ChildServer>): Promise<voi
   const resolutionMs = 10;
   const delay = monitorEventLoopDelay({ resolution: resolutionMs });
   delay.enable();
+  let snapshotSeq = 0;
   process.on('message', (msg: ChildRequest) => {
     if (msg.type === 'stats') {
       // The histogram records each timer interval, the resolution included: the delay is what exceeds it.
@@ -41,6 +44,9 @@ export async function serveChild(start: () => Promise<ChildServer>): Promise<voi
       const cpu = process.cpuUsage();
       const uptimeMs = performance.now();
       fullGc();
+      // bench/idle-heap.ts: a heap snapshot at every `stats`, to see what a subscription holds.
+      const snapshots = process.env.BENCH_HEAP_SNAPSHOT_DIR;
+      if (snapshots) writeHeapSnapshot(join(snapshots, `${process.pid}-${++snapshotSeq}.heapsnapshot`));
       reply({ type: 'stats', stats: { memory: process.memoryUsage(), cpu, cpuAfterGc: process.cpuUsage(), uptimeMs, uptimeAfterGcMs: performance.now(), eventLoopDelay } });
       delay.reset();
     } else if (msg.type === 'stop') {
