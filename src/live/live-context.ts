@@ -1,4 +1,5 @@
 /** What the file watches and the events watches of one LiveUpdates share. */
+import { createHash } from 'node:crypto';
 import type { SynvoClient, SynvoEvent } from '../upstream/types.js';
 import type { Clock } from './leased-poller.js';
 import type { LivePubSub } from './live-pubsub.js';
@@ -24,7 +25,14 @@ export interface LiveContext {
   spawn(loop: () => Promise<void>, what: string): void;
 }
 
-/** Identity of an upstream event (they carry no id). */
+/**
+ * Identity of an upstream event (they carry no id): a digest of its type, times and content.
+ * Every watched user keeps the identities of their recent events (the last poll's, and the
+ * announced set for a day); the text itself would keep each event's content alive with them.
+ */
 export function eventId(event: SynvoEvent): string {
-  return `${event.type}|${event.mentionTime.getTime()}|${event.happenTime?.getTime() ?? ''}|${event.content}`;
+  return createHash('sha256')
+    .update(`${event.type}|${event.mentionTime.getTime()}|${event.happenTime?.getTime() ?? ''}|${event.content}`)
+    .digest('base64url')
+    .slice(0, 22);
 }
