@@ -122,10 +122,9 @@ export class EventsWatches {
 
   async #run(watch: EventsWatch): Promise<void> {
     // Events published by whichever instance polls (or announces an upload), for every local subscriber.
-    const updates = this.#ctx.pubsub.subscribe('events', watch.user);
-    const relay = (async () => {
-      for await (const event of updates) for (const subscriber of watch.subscribers) subscriber(event);
-    })();
+    const unlisten = this.#ctx.pubsub.listen('events', watch.user, (event) => {
+      for (const subscriber of watch.subscribers) subscriber(event);
+    });
     let seen: Set<string> | undefined;
     watch.poller = new LeasedPoller({
       key: watch.key,
@@ -157,8 +156,7 @@ export class EventsWatches {
     try {
       await watch.poller.run();
     } finally {
-      await updates.return();
-      await relay.catch((error: unknown) => this.#ctx.onError(error, 'events fan-out'));
+      unlisten();
     }
   }
 }

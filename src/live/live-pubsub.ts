@@ -11,7 +11,28 @@ export type LiveTopics = {
   events: [user: string, event: SynvoEvent];
 };
 
-export type LivePubSub = PubSub<LiveTopics>;
+/**
+ * yoga's PubSub, plus `listen`: a callback for one topic and id, with no async iterator behind it.
+ * A watch that only relays to its own subscribers uses it: a Repeater and a `for await` loop per
+ * watched user would each hold a suspended generator, promises and closures for as long as it is idle.
+ */
+export interface LivePubSub extends PubSub<LiveTopics> {
+  /** Calls `listener` with every payload published on `topic` for `id`, until the returned function is called. */
+  listen<K extends keyof LiveTopics>(topic: K, id: LiveTopics[K][0], listener: (payload: LiveTopics[K][1]) => void): () => void;
+}
+
+/** yoga's PubSub on `target`, with `listen` on the same target (yoga names a topic with an id `topic:id`). */
+function livePubSub(target: EventTarget): LivePubSub {
+  return {
+    ...createPubSub<LiveTopics>({ eventTarget: target as never }),
+    listen(topic, id, listener) {
+      const type = `${topic}:${id}`;
+      const handler = (event: Event) => listener((event as CustomEvent).detail);
+      target.addEventListener(type, handler);
+      return () => target.removeEventListener(type, handler);
+    },
+  };
+}
 
 export interface RedisPubSubOptions {
   /** Publishes (may be shared with other work). */
@@ -57,7 +78,7 @@ function eventTargetClients(options: RedisPubSubOptions): EventTargetClients {
 
 /** In-process fan-out: one gateway instance. */
 export function createMemoryPubSub(): LivePubSub {
-  return createPubSub<LiveTopics>();
+  return livePubSub(new EventTarget());
 }
 
 /**
@@ -77,5 +98,5 @@ export function createRedisPubSub(options: RedisPubSubOptions): LivePubSub {
     removeEventListener: (type, listener) => target.removeEventListener(prefix + type, listener as EventListener),
     dispatchEvent: (event) => target.dispatchEvent(new CustomEvent(prefix + event.type, { detail: (event as CustomEvent).detail })),
   };
-  return createPubSub<LiveTopics>({ eventTarget: prefixed as never });
+  return livePubSub(prefixed);
 }
