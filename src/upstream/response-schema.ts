@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ResponseShapeError } from './errors.js';
+import { FAIL, fastParser } from './fast-parse.js';
 
 /** `events[2].mention_time` from `root` = "events" and path `[2, "mention_time"]`. */
 export function formatPath(root: string, path: readonly (string | number)[]): string {
@@ -54,6 +55,12 @@ function describeIssue(issue: z.ZodIssue): string {
  * `root` prefixes the path (e.g. "events" for a top-level array of events).
  */
 export function parseResponse<S extends z.ZodTypeAny>(schema: S, body: unknown, root = ''): z.output<S> {
+  // The compiled success path (fast-parse.ts); zod itself only for what it cannot take, and to say why not.
+  const parser = fastParser(schema);
+  if (parser) {
+    const fast = parser(body);
+    if (fast !== FAIL) return fast as z.output<S>;
+  }
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const first = result.error.issues[0];
