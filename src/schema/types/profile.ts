@@ -87,16 +87,27 @@ export interface ProfileData {
   byCategory: ReadonlyMap<string, CategoryValues>;
 }
 
-export function toProfileData(profile: SynvoProfile): ProfileData {
+function groupByCategory(attributes: readonly ProfileAttribute[]): Map<string, Map<string, string[]>> {
   const byCategory = new Map<string, Map<string, string[]>>();
-  for (const a of profile.attributes) {
+  for (const a of attributes) {
     const category = normaliseKey(a.category);
     const subtopic = normaliseKey(a.subtopic);
     let values = byCategory.get(category);
     if (!values) byCategory.set(category, (values = new Map()));
     values.set(subtopic, [...(values.get(subtopic) ?? []), ...a.values]);
   }
-  return { attributes: profile.attributes, byCategory };
+  return byCategory;
+}
+
+/** The grouping by category is made on first use: a query that selects only `attributes` never pays for it. */
+export function toProfileData(profile: SynvoProfile): ProfileData {
+  let byCategory: ReadonlyMap<string, CategoryValues> | undefined;
+  return {
+    attributes: profile.attributes,
+    get byCategory() {
+      return (byCategory ??= groupByCategory(profile.attributes));
+    },
+  };
 }
 
 export const ProfileAttributeType = builder.objectRef<ProfileAttribute>('ProfileAttribute').implement({
