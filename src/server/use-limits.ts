@@ -147,7 +147,8 @@ export function useLimits(options: LimitsOptions = {}): Plugin {
       // A declared length within the limit bounds the body already (the HTTP parser reads no more
       // than Content-Length bytes): only a body of unknown length is counted as it streams. Wrapping
       // every body cost about 9 % of the CPU under load (bench/, BENCHMARKS.md).
-      if (requestParser && request.body && (length === null || !/^\d+$/.test(length))) {
+      // The length first: `request.body` of a whatwg-node Request builds a stream for it.
+      if (requestParser && (length === null || !/^\d+$/.test(length)) && request.body) {
         const parse = requestParser;
         setRequestParser((req) => parse(limitBody(req, maxBodyBytes)));
       }

@@ -63,7 +63,8 @@ export function useSSEHeartbeat<TContext extends Record<string, any>>(options: S
   const intervalMs = options.intervalMs ?? 12_000;
   return {
     onResponse({ response, setResponse, fetchAPI }) {
-      if (!response.body || !response.headers.get('content-type')?.startsWith('text/event-stream')) return;
+      // The content type first: reading `body` of a whatwg-node Response made from a string builds a stream for it.
+      if (!response.headers.get('content-type')?.startsWith('text/event-stream') || !response.body) return;
       const headers = new fetchAPI.Headers(response.headers);
       // Ask reverse proxies (nginx and kin) not to buffer the stream.
       headers.set('x-accel-buffering', 'no');
