@@ -8,7 +8,7 @@
  * with --cpu-prof and rank its hot spots (BENCH_PROFILE_WORKLOAD=a: under workload (a)). BENCH_BASELINE_DIR=/path: also run the memgate of
  * another checkout (bench/servers/memgate.ts there), as `memgate-before`; BENCH_MEMGATE_DIR=/path:
  * run `memgate` itself from another checkout (e.g. a frozen copy, while the tree keeps changing).
- * BENCH_ONLY=a,b,c,d,e,f: run only these workloads.
+ * BENCH_ONLY=a,b,c,d,e,f,g: run only these workloads.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,11 +24,12 @@ import { runLoad, runRate, type BuiltRequest, type LoadResult } from './lib/load
 import { fieldSelection, fetchSchema } from './lib/selection.js';
 import { fmt, fmtSummary, median, ratio, summarize, type Summary } from './lib/stats.js';
 import { createDirectStreamer, createMemgateStreamer, type StreamTiming } from './lib/streams.js';
+import { measureScaleOut, scaleOutRows, startBenchRedis } from './lib/scale-out.js';
 import { openIdleSubscriptions } from './lib/subscriptions.js';
 import { hiveFields, hiveOneQuery, hiveUsersQuery, hiveViewQuery, type HiveFields } from './hive/queries.js';
 
 const quick = process.env.BENCH_QUICK === '1';
-const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,e,f').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,e,f,g').split(',').map((s) => s.trim()));
 const plan = quick
   ? { runs: 2, maxSec: 2, halfSec: 2, usersSec: 2, connections: 50, streams: 5, subscriptions: 200, profileSec: 4 }
   : { runs: 5, maxSec: 3, halfSec: 3, usersSec: 2, connections: 100, streams: 10, subscriptions: 1000, profileSec: 6 };
@@ -509,6 +510,59 @@ async function subscriptionWorkload(memgate: Contender | undefined, schema: Grap
   goal('(e) memory per idle subscription (heap + external)', '<= 30 KiB', held, `${fmt(held, 1)} KiB`, held <= 30 && failures.length === 0);
 }
 
+async function scaleOutWorkload(memgate: Contender | undefined, env: Record<string, string>): Promise<void> {
+  say('\n### (g) scale-out: two instances on one Redis\n');
+  if (!memgate) {
+    say('memgate is not running: nothing to measure.');
+    return;
+  }
+  let redis: Awaited<ReturnType<typeof startBenchRedis>>;
+  try {
+    redis = await startBenchRedis(UPSTREAM_CPU);
+  } catch (err) {
+    say(`No redis-server to run on: ${(err as Error).message}`);
+    return;
+  }
+  const entry = memgateAt(process.env.BENCH_MEMGATE_DIR);
+  const withRedis = { ...env, BENCH_REDIS_URL: redis.url };
+  const started = await Promise.all(['memgate-redis', 'memgate-redis-a', 'memgate-redis-b'].map((name) => start(name, entry, GATEWAY_CPU, withRedis)));
+  try {
+    const [one, a, b] = started;
+    if (!one || !a || !b) {
+      say('memgate on Redis did not start (see the log).');
+      return;
+    }
+    const loadBefore = loadNote();
+    const measured = await measureScaleOut({
+      setups: [
+        { name: '1 instance, no Redis (in-process cache)', instances: [memgate.child] },
+        { name: '1 instance on Redis', instances: [one] },
+        { name: '2 instances on one Redis', instances: [a, b] },
+      ],
+      build: () => memgate.view!(freshUser()),
+      runs: plan.runs,
+      connections: plan.connections,
+      durationSec: plan.maxSec,
+      log,
+    });
+    say(`Workload (b) at maximum load, ${plan.connections} connections split evenly over the instances, every instance on the gateway CPU; ` +
+      `${plan.maxSec} s per run, ${plan.runs} runs after a warm-up, alternating; median (min..max). _${loadBefore} at the start, ${loadNote().replace('machine ', '')} at the end._\n`);
+    table(['setup', 'req/s (all instances)', 'CPU ms/request (all instances)', 'req/s per core', 'p99 ms (slowest instance)', 'failed'], scaleOutRows(measured));
+    const x1 = measured.get('1 instance on Redis')!;
+    const x2 = measured.get('2 instances on one Redis')!;
+    const r = x1.cpuMsPerRequest.median / x2.cpuMsPerRequest.median;
+    say(`\nreq/s per core, 2 instances / 1 instance on the same Redis: **${fmt(r, 2)}x**`);
+    goal('(g) req/s per core, 2 instances on one Redis vs 1', '>= 0.95x (must not fall beyond noise)', r, `${fmt(r, 2)}x`, r >= 0.95);
+  } finally {
+    for (const c of started) {
+      if (!c) continue;
+      await c.stop().catch(() => {});
+      children.splice(children.indexOf(c), 1);
+    }
+    await redis.stop();
+  }
+}
+
 /** The query the context workload asks each user's context for. */
 const CONTEXT_QUERY = 'hiking trails and machine learning in healthcare';
 
@@ -645,6 +699,7 @@ async function main(): Promise<void> {
   if (only.has('d')) await streamWorkload(memgateC, upstreams);
   if (only.has('e')) await subscriptionWorkload(memgateC, mgSchema, upstreams);
   if (only.has('f')) await contextWorkload(memgateC, mgSchema, upstreams);
+  if (only.has('g')) await scaleOutWorkload(memgateC, env);
   if (process.env.BENCH_PROFILE === '1') await profileMemgate(env);
 
   say('\n### Goals\n');
@@ -652,7 +707,7 @@ async function main(): Promise<void> {
   say(`\nTotal bench time: ${fmt((Date.now() - started) / 1000, 0)} s.`);
   mkdirSync(resultsDir, { recursive: true });
   // Only a complete full run replaces the committed results; quick and partial runs go aside.
-  const complete = !quick && ['a', 'b', 'c', 'd', 'e', 'f'].every((w) => only.has(w));
+  const complete = !quick && ['a', 'b', 'c', 'd', 'e', 'f', 'g'].every((w) => only.has(w));
   writeFileSync(join(resultsDir, complete ? 'latest.md' : 'latest-partial.md'), `${out.join('\n')}\n`);
 }
 

@@ -26,6 +26,8 @@ await serveChild(async () => {
     MEMGATE_RATE_LIMIT_SERVICE_PER_MINUTE: '1000000000',
     // bench/factors.ts turns the read cache off with 0 (the production default is 30 s).
     ...(process.env.BENCH_CACHE_TTL_SECONDS ? { MEMGATE_CACHE_TTL_SECONDS: process.env.BENCH_CACHE_TTL_SECONDS } : {}),
+    // Workload (g): instances sharing one Redis (cache, rate limits, live state).
+    ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
   });
   const app = await createApp(config);
   const { url } = await app.start();
