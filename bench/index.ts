@@ -8,7 +8,7 @@
  * with --cpu-prof and rank its hot spots (BENCH_PROFILE_WORKLOAD=a: under workload (a)). BENCH_BASELINE_DIR=/path: also run the memgate of
  * another checkout (bench/servers/memgate.ts there), as `memgate-before`; BENCH_MEMGATE_DIR=/path:
  * run `memgate` itself from another checkout (e.g. a frozen copy, while the tree keeps changing).
- * BENCH_ONLY=a,b,c,d,e,f,g: run only these workloads.
+ * BENCH_ONLY=a,b,c,d,e,f,g: run only these workloads. BENCH_MEMGATE_NODE_FLAGS='--flag ...': Node flags for `memgate` only.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -204,6 +204,9 @@ interface RunRecord extends LoadResult {
   cpuMsPerRequest: number;
   /** The contender's event-loop delay p99 during the run, ms. */
   eldP99: number;
+  /** Longest GC pause of the run, ms, and the share of the run's wall time spent in GC pauses. */
+  gcMaxMs: number;
+  gcShare: number;
 }
 
 interface Measured {
@@ -216,6 +219,8 @@ interface Measured {
   cpuMsPerRequest: Summary;
   /** Event-loop delay p99 of the contender's process, per run. */
   eldP99: Summary;
+  gcMaxMs: Summary;
+  gcShare: Summary;
   failures: number;
 }
 
@@ -228,6 +233,8 @@ function toMeasured(runs: RunRecord[], callsPerQuery: number): Measured {
     cpu: summarize(runs.map((r) => r.cpu)),
     cpuMsPerRequest: summarize(runs.map((r) => r.cpuMsPerRequest)),
     eldP99: summarize(runs.map((r) => r.eldP99)),
+    gcMaxMs: summarize(runs.map((r) => r.gcMaxMs)),
+    gcShare: summarize(runs.map((r) => r.gcShare)),
     failures: runs.reduce((s, r) => s + r.non2xx + r.errors + r.timeouts + r.withErrors, 0),
   };
 }
@@ -263,8 +270,12 @@ async function measure(label: string, jobs: Job[], upstreams: Upstreams, countUp
       const after = await job.contender.child.stats();
       const cpuUs = after.cpu.user + after.cpu.system - before.cpuAfterGc.user - before.cpuAfterGc.system;
       const wallMs = after.uptimeMs - before.uptimeAfterGcMs;
-      const record: RunRecord = { ...res, cpu: cpuUs / 1000 / wallMs, cpuMsPerRequest: cpuUs / 1000 / Math.max(1, res.ok), eldP99: after.eventLoopDelay.p99 };
-      log(`${label} ${r === 0 ? 'warm-up' : `run ${r}`} ${job.contender.name}: ${fmt(res.rps, 0)} req/s p50 ${fmt(res.p50, 2)} ms p99 ${fmt(res.p99, 2)} ms cpu ${fmt(record.cpu * 100, 0)}% ${fmt(record.cpuMsPerRequest, 2)} ms/req eld p99 ${fmt(record.eldP99, 1)} ms${res.non2xx + res.errors + res.timeouts + res.withErrors ? ` FAILURES non2xx=${res.non2xx} errors=${res.errors} timeouts=${res.timeouts} graphqlErrors=${res.withErrors} ${res.errorSamples.join(' || ')}` : ''}`);
+      const gc = after.gc ?? { count: 0, totalMs: Number.NaN, maxMs: Number.NaN, major: 0, majorMaxMs: Number.NaN };
+      const record: RunRecord = {
+        ...res, cpu: cpuUs / 1000 / wallMs, cpuMsPerRequest: cpuUs / 1000 / Math.max(1, res.ok), eldP99: after.eventLoopDelay.p99,
+        gcMaxMs: gc.maxMs, gcShare: gc.totalMs / wallMs,
+      };
+      log(`${label} ${r === 0 ? 'warm-up' : `run ${r}`} ${job.contender.name}: ${fmt(res.rps, 0)} req/s p50 ${fmt(res.p50, 2)} ms p99 ${fmt(res.p99, 2)} ms cpu ${fmt(record.cpu * 100, 0)}% ${fmt(record.cpuMsPerRequest, 2)} ms/req eld p99 ${fmt(record.eldP99, 1)} ms gc ${fmt(record.gcShare * 100, 1)}% max ${fmt(record.gcMaxMs, 1)} ms (${gc.count} pauses, ${gc.major} major, longest major ${fmt(gc.majorMaxMs, 1)} ms)${res.non2xx + res.errors + res.timeouts + res.withErrors ? ` FAILURES non2xx=${res.non2xx} errors=${res.errors} timeouts=${res.timeouts} graphqlErrors=${res.withErrors} ${res.errorSamples.join(' || ')}` : ''}`);
       if (r > 0) runs.get(job.contender.name)!.push(record);
     }
   }
@@ -333,12 +344,12 @@ async function loadWorkload(key: 'one' | 'view', label: string, contenders: Cont
   const max = await measure(`${label} max`, usable.map((c) => ({ contender: c, build: () => c[key]!(freshUser()), connections: plan.connections, durationSec: plan.maxSec })), upstreams);
   say(`Maximum load: ${plan.connections} connections, ${plan.maxSec} s per run, ${plan.runs} runs after a warm-up; median (min..max).\n`);
   table(
-    ['contender', 'req/s', 'p50 ms', 'p99 ms', 'upstream calls/query', 'gateway CPU', 'CPU ms/request', 'req/s per core', 'event-loop delay p99 ms', 'failed (non-2xx, GraphQL errors, timeouts)'],
+    ['contender', 'req/s', 'p50 ms', 'p99 ms', 'upstream calls/query', 'gateway CPU', 'CPU ms/request', 'req/s per core', 'event-loop delay p99 ms', 'wall time in GC pauses', 'failed (non-2xx, GraphQL errors, timeouts)'],
     usable.map((c) => {
       const m = max.get(c.name)!;
       return [
         c.name, fmtSummary(m.rps, 0), fmtSummary(m.p50, 2), fmtSummary(m.p99, 2), fmt(m.callsPerQuery, 2), `${fmt(m.cpu.median * 100, 0)}%`,
-        fmtSummary(m.cpuMsPerRequest, 2), fmt(1000 / m.cpuMsPerRequest.median, 0), fmtSummary(m.eldP99, 1), String(m.failures),
+        fmtSummary(m.cpuMsPerRequest, 2), fmt(1000 / m.cpuMsPerRequest.median, 0), fmtSummary(m.eldP99, 1), `${fmt(m.gcShare.median * 100, 1)}%`, String(m.failures),
       ];
     }),
   );
@@ -380,13 +391,13 @@ async function loadWorkload(key: 'one' | 'view', label: string, contenders: Cont
   const direct = half.get('direct');
   const slowest = key === 'one' ? 10 : 20;
   table(
-    ['contender', 'req/s', 'p50 ms', 'p99 ms', `p50 over slowest upstream (${slowest} ms)`, 'p50 over direct', 'p99 over direct', 'CPU ms/request', 'event-loop delay p99 ms'],
+    ['contender', 'req/s', 'p50 ms', 'p99 ms', `p50 over slowest upstream (${slowest} ms)`, 'p50 over direct', 'p99 over direct', 'CPU ms/request', 'event-loop delay p99 ms', 'longest GC pause ms', 'wall time in GC pauses'],
     halfJobs.map(({ contender: c }) => {
       const m = half.get(c.name)!;
       return [
         c.name, fmtSummary(m.rps, 0), fmtSummary(m.p50, 2), fmtSummary(m.p99, 2), fmt(m.p50.median - slowest, 2),
         direct ? fmt(m.p50.median - direct.p50.median, 2) : 'n/a', direct ? fmt(m.p99.median - direct.p99.median, 2) : 'n/a',
-        fmtSummary(m.cpuMsPerRequest, 2), fmtSummary(m.eldP99, 1),
+        fmtSummary(m.cpuMsPerRequest, 2), fmtSummary(m.eldP99, 1), fmtSummary(m.gcMaxMs, 1), `${fmt(m.gcShare.median * 100, 1)}%`,
       ];
     }),
   );
@@ -653,7 +664,8 @@ async function main(): Promise<void> {
   const memgateDir = process.env.BENCH_MEMGATE_DIR;
   const [direct, memgate, hive, yoga] = await Promise.all([
     start('direct', 'servers/direct.ts', GATEWAY_CPU, env),
-    start('memgate', memgateAt(memgateDir), GATEWAY_CPU, env),
+    // BENCH_MEMGATE_NODE_FLAGS: Node/V8 flags for `memgate` only (e.g. a GC setting, A/B against memgate-before).
+    start('memgate', memgateAt(memgateDir), GATEWAY_CPU, env, (process.env.BENCH_MEMGATE_NODE_FLAGS ?? '').split(' ').filter(Boolean)),
     start<Record<string, unknown>>('hive-gateway', 'servers/hive.ts', GATEWAY_CPU, env),
     start('yoga-hello', 'servers/yoga-hello.ts', GATEWAY_CPU, env),
   ]);

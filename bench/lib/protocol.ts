@@ -13,6 +13,8 @@ export interface ChildStats {
   uptimeAfterGcMs: number;
   /** Event-loop delay since the previous `stats` (perf_hooks.monitorEventLoopDelay sampling every 10 ms), ms beyond the 10 ms. */
   eventLoopDelay: { p50: number; p99: number; max: number; mean: number };
+  /** GC pauses since the previous `stats` (PerformanceObserver 'gc'), the forced full GCs left out: all, and the major (mark-compact) ones. */
+  gc: { count: number; totalMs: number; maxMs: number; major: number; majorMaxMs: number };
 }
 
 export type ChildRequest = { type: 'stats' } | { type: 'stop' };

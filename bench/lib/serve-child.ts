@@ -1,6 +1,6 @@
 /** The child side of child.ts: start a server, report `ready`, answer `stats`, exit on `stop`. */
 import { join } from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 import type { ChildReply, ChildRequest } from './protocol.js';
 
@@ -33,6 +33,29 @@ export async function serveChild(start: () => Promise<ChildServer>): Promise<voi
   const resolutionMs = 10;
   const delay = monitorEventLoopDelay({ resolution: resolutionMs });
   delay.enable();
+  // GC pauses between two `stats`: what the event-loop delay is made of, or not. Entries arrive
+  // asynchronously, so each is placed by its start time; the full GCs `stats` forces are left out.
+  const pauses: { at: number; ms: number; major: boolean }[] = [];
+  let since = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const major = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR;
+      // Bounded: a process nobody asks for `stats` (the emulators) must not grow with it.
+      if (entry.startTime >= since && pauses.length < 100_000) pauses.push({ at: entry.startTime, ms: entry.duration, major });
+    }
+  }).observe({ entryTypes: ['gc'] });
+  const gcBefore = (until: number) => {
+    const run = pauses.filter((p) => p.at < until);
+    pauses.length = 0;
+    const majors = run.filter((p) => p.major);
+    return {
+      count: run.length,
+      totalMs: run.reduce((sum, p) => sum + p.ms, 0),
+      maxMs: Math.max(0, ...run.map((p) => p.ms)),
+      major: majors.length,
+      majorMaxMs: Math.max(0, ...majors.map((p) => p.ms)),
+    };
+  };
   let snapshotSeq = 0;
   process.on('message', (msg: ChildRequest) => {
     if (msg.type === 'stats') {
@@ -43,11 +66,13 @@ export async function serveChild(start: () => Promise<ChildServer>): Promise<voi
       // collections the measurement itself forces (about 75 ms a pair on a loaded machine).
       const cpu = process.cpuUsage();
       const uptimeMs = performance.now();
+      const gcPauses = gcBefore(uptimeMs);
       fullGc();
+      since = performance.now();
       // bench/idle-heap.ts: a heap snapshot at every `stats`, to see what a subscription holds.
       const snapshots = process.env.BENCH_HEAP_SNAPSHOT_DIR;
       if (snapshots) writeHeapSnapshot(join(snapshots, `${process.pid}-${++snapshotSeq}.heapsnapshot`));
-      reply({ type: 'stats', stats: { memory: process.memoryUsage(), cpu, cpuAfterGc: process.cpuUsage(), uptimeMs, uptimeAfterGcMs: performance.now(), eventLoopDelay } });
+      reply({ type: 'stats', stats: { memory: process.memoryUsage(), cpu, cpuAfterGc: process.cpuUsage(), uptimeMs, uptimeAfterGcMs: performance.now(), eventLoopDelay, gc: gcPauses } });
       delay.reset();
     } else if (msg.type === 'stop') {
       // A clean exit (not a signal) so that --cpu-prof writes its profile.
