@@ -87,6 +87,25 @@ function limitBody(request: Request, limit: number): Request {
   });
 }
 
+/**
+ * Throws QUERY_TOO_LONG or TOKEN_LIMIT_EXCEEDED for a query text over the limits. Texts that passed
+ * are remembered: clients send the same few operations over and over, and lexing one on every
+ * request was about 1 % of the CPU under load. Bounded in count and characters.
+ */
+function textChecker(maxQueryLength: number, maxTokens: number): (query: string) => void {
+  const passed = new LRUCache<string, true>({ max: 1000, maxSize: 4 * maxQueryLength + 1_000_000, sizeCalculation: (_v, text) => text.length || 1 });
+  return (query) => {
+    if (passed.has(query)) return;
+    if (query.length > maxQueryLength) {
+      throw limitError('QUERY_TOO_LONG', `Query longer than ${maxQueryLength} characters`, maxQueryLength);
+    }
+    if (exceedsTokens(query, maxTokens)) {
+      throw limitError('TOKEN_LIMIT_EXCEEDED', `Token limit of ${maxTokens} exceeded`, maxTokens);
+    }
+    passed.set(query, true);
+  };
+}
+
 export function useLimits(options: LimitsOptions = {}): Plugin {
   const maxBodyBytes = options.maxBodyBytes ?? 1_048_576;
   const maxQueryLength = options.maxQueryLength ?? 20_000;
@@ -123,19 +142,7 @@ export function useLimits(options: LimitsOptions = {}): Plugin {
     blockFieldSuggestion: { enabled: !(options.fieldSuggestions ?? true) },
   });
 
-  // Texts that passed already: clients send the same few operations over and over, and lexing
-  // one on every request was about 1 % of the CPU under load. Bounded in count and characters.
-  const passed = new LRUCache<string, true>({ max: 1000, maxSize: 4 * maxQueryLength + 1_000_000, sizeCalculation: (_v, text) => text.length || 1 });
-  const checkText = (query: string) => {
-    if (passed.has(query)) return;
-    if (query.length > maxQueryLength) {
-      throw limitError('QUERY_TOO_LONG', `Query longer than ${maxQueryLength} characters`, maxQueryLength);
-    }
-    if (exceedsTokens(query, maxTokens)) {
-      throw limitError('TOKEN_LIMIT_EXCEEDED', `Token limit of ${maxTokens} exceeded`, maxTokens);
-    }
-    passed.set(query, true);
-  };
+  const checkText = textChecker(maxQueryLength, maxTokens);
   // Texts already checked on their way in over HTTP; graphql-ws operations reach parse directly.
   const checked = new WeakSet<object>();
 
