@@ -3,11 +3,11 @@
  * that fails gets the lines written while it ran printed after it, a passing one prints nothing.
  */
 import { PassThrough } from 'node:stream';
-import { afterEach } from 'vitest';
+import { afterEachTest } from './after-each-test.js';
 
 const live = new Set<{ take(): string }>();
 
-afterEach((context) => {
+afterEachTest((context) => {
   const lines = [...live].map((capture) => capture.take()).join('');
   if (context.task.result?.state === 'fail' && lines) process.stderr.write(`\n--- gateway logs during "${context.task.name}" ---\n${lines}`);
 });

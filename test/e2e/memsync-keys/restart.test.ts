@@ -148,12 +148,12 @@ describe('a keyring that cannot be opened', () => {
   });
 });
 
-describe('the production entry (start:prod) on the emulators', () => {
+describe('the production entry (start:prod: node dist/main.js, built by `npm test`) on the emulators', () => {
   const children: ChildProcess[] = [];
   afterAll(() => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
 
   const launch = (env: Record<string, string>) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const child = spawn(process.execPath, ['--enable-source-maps', 'dist/main.js'], {
       env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
