@@ -1,8 +1,8 @@
 /**
- * What every browser test needs, in one place: Debian's Chromium (`apt-get install chromium`,
- * which `.ci/run` does when it is missing) driven by playwright-core (headless, a fresh profile
- * per launch, no background traffic), every request that leaves the machine recorded, a
- * screenshot of the page when a test fails, and what `npm start` runs started in-process.
+ * What every browser test needs, in one place: Debian's Chromium driven by playwright-core
+ * (scripts/chromium.ts: headless, a fresh profile per launch, every request that leaves the
+ * machine recorded), a screenshot of the page when a test fails, and what `npm start` runs,
+ * started in-process.
  *
  * A browser test file starts with
  *
@@ -11,41 +11,23 @@
  * and then drives `session.page` against `session.dev.url` (GraphiQL) or `session.dev.exampleUrl`
  * (the example page); `session.browser.external` lists the requests that left the machine.
  */
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { openBrowser as launch, type Browser } from '../../scripts/chromium.js';
 import { startDevServer, type DevServer } from '../../scripts/dev-server.js';
+import { afterEachTest } from '../support/after-each-test.js';
 
-export const CHROMIUM_PATH = process.env['MEMGATE_CHROMIUM'] ?? '/usr/bin/chromium';
-
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM_PATH, graphiqlEditorText, growth, lengthsPerFrame, shownText, type Browser } from '../../scripts/chromium.js';
 
 export const SCREENSHOTS_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
-export interface Browser {
-  context: BrowserContext;
-  page: Page;
-  /** URLs of requests that went anywhere but this machine (data: and blob: URLs are local). */
-  external: string[];
-  close(): Promise<void>;
-}
-
 const open = new Set<Browser>();
 
-afterEach(async (context) => {
+afterEachTest(async (context) => {
   if (context.task.result?.state !== 'fail') return;
   await mkdir(SCREENSHOTS_DIR, { recursive: true });
   for (const browser of open) {
@@ -55,59 +37,18 @@ afterEach(async (context) => {
   }
 });
 
-const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
+/** A Chromium (scripts/chromium.ts) whose page is screenshotted when a test fails while it is open. */
 export async function openBrowser(): Promise<Browser> {
-  const profile = await mkdtemp(join(tmpdir(), 'memgate-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: FLAGS,
-    viewport: { width: 1280, height: 900 },
-  });
-  const external: string[] = [];
-  context.on('request', (request) => {
-    const url = new URL(request.url());
-    if (url.protocol === 'data:' || url.protocol === 'blob:') return;
-    if (!LOCAL_HOSTS.has(url.hostname)) external.push(request.url());
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  const browser: Browser = {
-    context,
-    page,
-    external,
+  const browser = await launch();
+  open.add(browser);
+  return {
+    ...browser,
     async close() {
       open.delete(browser);
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
+      await browser.close();
     },
   };
-  open.add(browser);
-  return browser;
 }
-
-/**
- * Runs in the page: the text length of `selector` at every animation frame until `done` holds,
- * so a test can tell text that grew over several frames from text that appeared at once.
- */
-export function lengthsPerFrame(page: Page, selector: string, done: { selector: string; text: string }): Promise<number[]> {
-  return page.evaluate(
-    ({ selector, done }) =>
-      new Promise<number[]>((resolve) => {
-        const lengths: number[] = [];
-        const tick = () => {
-          lengths.push(document.querySelector(selector)?.textContent?.length ?? 0);
-          if (document.querySelector(done.selector)?.textContent?.includes(done.text)) resolve(lengths);
-          else requestAnimationFrame(tick);
-        };
-        tick();
-      }),
-    { selector, done },
-  );
-}
-
-/** The distinct non-zero values, in order: how many different lengths the text showed. */
-export const growth = (lengths: number[]) => lengths.filter((n, i) => n > 0 && n !== lengths[i - 1]);
 
 /** Arms the Synvo emulator printed in `startLog` to stream answers a token every `tokenDelayMs`. */
 export async function slowAnswers(startLog: string, tokenDelayMs: number): Promise<void> {
@@ -181,9 +122,3 @@ export function useBrowserOnDevServer({ tokenDelayMs = 40 }: BrowserSessionOptio
     },
   };
 }
-
-/** An element's text as shown, whitespace collapsed (Monaco shows spaces as no-break spaces and wraps long lines). */
-export const shownText = async (page: Page, selector: string) => (await page.locator(selector).innerText()).replace(/\s+/g, ' ');
-
-/** GraphiQL's query editor, as shown. */
-export const graphiqlEditorText = (page: Page) => shownText(page, '.graphiql-query-editor');
