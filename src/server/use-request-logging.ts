@@ -163,6 +163,8 @@ export function useRequestLogging(options: RequestLoggingOptions): Plugin {
         states.describe(state, ctx, described);
         return;
       }
+      // Its lines are info lines: when they are not written, an idle subscription holds nothing for them.
+      if (!logger.isLevelEnabled('info')) return;
       return logSocketSubscription(logger, ctx, described);
     },
     onResultProcess({ request, result }) {
