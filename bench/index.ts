@@ -207,6 +207,8 @@ interface RunRecord extends LoadResult {
   /** Longest GC pause of the run, ms, and the share of the run's wall time spent in GC pauses. */
   gcMaxMs: number;
   gcShare: number;
+  /** Times a second the OS preempted the contender's process during the run (another process wanted its CPU). */
+  preemptionsPerSec: number;
 }
 
 interface Measured {
@@ -221,6 +223,7 @@ interface Measured {
   eldP99: Summary;
   gcMaxMs: Summary;
   gcShare: Summary;
+  preemptionsPerSec: Summary;
   failures: number;
 }
 
@@ -235,6 +238,7 @@ function toMeasured(runs: RunRecord[], callsPerQuery: number): Measured {
     eldP99: summarize(runs.map((r) => r.eldP99)),
     gcMaxMs: summarize(runs.map((r) => r.gcMaxMs)),
     gcShare: summarize(runs.map((r) => r.gcShare)),
+    preemptionsPerSec: summarize(runs.map((r) => r.preemptionsPerSec)),
     failures: runs.reduce((s, r) => s + r.non2xx + r.errors + r.timeouts + r.withErrors, 0),
   };
 }
@@ -274,8 +278,9 @@ async function measure(label: string, jobs: Job[], upstreams: Upstreams, countUp
       const record: RunRecord = {
         ...res, cpu: cpuUs / 1000 / wallMs, cpuMsPerRequest: cpuUs / 1000 / Math.max(1, res.ok), eldP99: after.eventLoopDelay.p99,
         gcMaxMs: gc.maxMs, gcShare: gc.totalMs / wallMs,
+        preemptionsPerSec: ((after.involuntarySwitches ?? Number.NaN) - (before.involuntarySwitches ?? Number.NaN)) / (wallMs / 1000),
       };
-      log(`${label} ${r === 0 ? 'warm-up' : `run ${r}`} ${job.contender.name}: ${fmt(res.rps, 0)} req/s p50 ${fmt(res.p50, 2)} ms p99 ${fmt(res.p99, 2)} ms cpu ${fmt(record.cpu * 100, 0)}% ${fmt(record.cpuMsPerRequest, 2)} ms/req eld p99 ${fmt(record.eldP99, 1)} ms gc ${fmt(record.gcShare * 100, 1)}% max ${fmt(record.gcMaxMs, 1)} ms (${gc.count} pauses, ${gc.major} major, longest major ${fmt(gc.majorMaxMs, 1)} ms)${res.non2xx + res.errors + res.timeouts + res.withErrors ? ` FAILURES non2xx=${res.non2xx} errors=${res.errors} timeouts=${res.timeouts} graphqlErrors=${res.withErrors} ${res.errorSamples.join(' || ')}` : ''}`);
+      log(`${label} ${r === 0 ? 'warm-up' : `run ${r}`} ${job.contender.name}: ${fmt(res.rps, 0)} req/s p50 ${fmt(res.p50, 2)} ms p99 ${fmt(res.p99, 2)} ms cpu ${fmt(record.cpu * 100, 0)}% ${fmt(record.cpuMsPerRequest, 2)} ms/req eld p99 ${fmt(record.eldP99, 1)} ms gc ${fmt(record.gcShare * 100, 1)}% max ${fmt(record.gcMaxMs, 1)} ms (${gc.count} pauses, ${gc.major} major, longest major ${fmt(gc.majorMaxMs, 1)} ms) preempted ${fmt(record.preemptionsPerSec, 0)}/s${res.non2xx + res.errors + res.timeouts + res.withErrors ? ` FAILURES non2xx=${res.non2xx} errors=${res.errors} timeouts=${res.timeouts} graphqlErrors=${res.withErrors} ${res.errorSamples.join(' || ')}` : ''}`);
       if (r > 0) runs.get(job.contender.name)!.push(record);
     }
   }
@@ -391,13 +396,13 @@ async function loadWorkload(key: 'one' | 'view', label: string, contenders: Cont
   const direct = half.get('direct');
   const slowest = key === 'one' ? 10 : 20;
   table(
-    ['contender', 'req/s', 'p50 ms', 'p99 ms', `p50 over slowest upstream (${slowest} ms)`, 'p50 over direct', 'p99 over direct', 'CPU ms/request', 'event-loop delay p99 ms', 'longest GC pause ms', 'wall time in GC pauses'],
+    ['contender', 'req/s', 'p50 ms', 'p99 ms', `p50 over slowest upstream (${slowest} ms)`, 'p50 over direct', 'p99 over direct', 'CPU ms/request', 'event-loop delay p99 ms', 'longest GC pause ms', 'wall time in GC pauses', 'preempted by the OS /s'],
     halfJobs.map(({ contender: c }) => {
       const m = half.get(c.name)!;
       return [
         c.name, fmtSummary(m.rps, 0), fmtSummary(m.p50, 2), fmtSummary(m.p99, 2), fmt(m.p50.median - slowest, 2),
         direct ? fmt(m.p50.median - direct.p50.median, 2) : 'n/a', direct ? fmt(m.p99.median - direct.p99.median, 2) : 'n/a',
-        fmtSummary(m.cpuMsPerRequest, 2), fmtSummary(m.eldP99, 1), fmtSummary(m.gcMaxMs, 1), `${fmt(m.gcShare.median * 100, 1)}%`,
+        fmtSummary(m.cpuMsPerRequest, 2), fmtSummary(m.eldP99, 1), fmtSummary(m.gcMaxMs, 1), `${fmt(m.gcShare.median * 100, 1)}%`, fmt(m.preemptionsPerSec.median, 0),
       ];
     }),
   );

@@ -15,6 +15,8 @@ export interface ChildStats {
   eventLoopDelay: { p50: number; p99: number; max: number; mean: number };
   /** GC pauses since the previous `stats` (PerformanceObserver 'gc'), the forced full GCs left out: all, and the major (mark-compact) ones. */
   gc: { count: number; totalMs: number; maxMs: number; major: number; majorMaxMs: number };
+  /** process.resourceUsage().involuntaryContextSwitches since the process started: times the OS took the CPU away from it. */
+  involuntarySwitches: number;
 }
 
 export type ChildRequest = { type: 'stats' } | { type: 'stop' };

@@ -72,7 +72,7 @@ export async function serveChild(start: () => Promise<ChildServer>): Promise<voi
       // bench/idle-heap.ts: a heap snapshot at every `stats`, to see what a subscription holds.
       const snapshots = process.env.BENCH_HEAP_SNAPSHOT_DIR;
       if (snapshots) writeHeapSnapshot(join(snapshots, `${process.pid}-${++snapshotSeq}.heapsnapshot`));
-      reply({ type: 'stats', stats: { memory: process.memoryUsage(), cpu, cpuAfterGc: process.cpuUsage(), uptimeMs, uptimeAfterGcMs: performance.now(), eventLoopDelay, gc: gcPauses } });
+      reply({ type: 'stats', stats: { memory: process.memoryUsage(), cpu, cpuAfterGc: process.cpuUsage(), uptimeMs, uptimeAfterGcMs: performance.now(), eventLoopDelay, gc: gcPauses, involuntarySwitches: process.resourceUsage().involuntaryContextSwitches } });
       delay.reset();
     } else if (msg.type === 'stop') {
       // A clean exit (not a signal) so that --cpu-prof writes its profile.
