@@ -3,6 +3,7 @@
  * however many subscribers and gateway instances there are (`file-watch.ts`, `events-watch.ts`,
  * both on the `LeasedPoller`).
  */
+import { setMaxListeners } from 'node:events';
 import type { FileStatus, SynvoClient, SynvoEvent } from '../upstream/types.js';
 import { EventsWatches } from './events-watch.js';
 import { FileWatches } from './file-watch.js';
@@ -86,6 +87,8 @@ export interface LiveUpdates {
 export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
   const onError = options.onError ?? (() => {});
   const closing = new AbortController();
+  // Every poll in flight listens on it (one per watched user and file): not a leak, so no warning past 10.
+  setMaxListeners(0, closing.signal);
   const loops = new Set<Promise<void>>();
   const ctx: LiveContext = {
     synvo: options.synvo,
