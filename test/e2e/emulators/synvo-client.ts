@@ -83,12 +83,4 @@ export async function readStream(base: string, form: FormData): Promise<StreamRe
   return { status: res.statusCode, contentType: res.headers['content-type'] as string | undefined, events, comments };
 }
 
-/** Waits until `check` holds, asking again every 10 ms; fails after 5 s. */
-export async function eventually(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  await vi.waitFor(
-    async () => {
-      if (!(await check())) throw new Error(`never happened: ${what}`);
-    },
-    { timeout: 5_000, interval: 10 },
-  );
-}
+export { eventually } from '../../support/eventually.js';

@@ -172,7 +172,7 @@ describe('Subscription.ask over graphql-ws', () => {
         }),
       );
       return statuses.every((s) => s === 'COMPLETED');
-    }, 20);
+    }, 'every upload COMPLETED', { intervalMs: 20 });
     const answers = await Promise.all(users.map((user) => wholeAnswer(user, question)));
     const expected = new Map(users.map((user, i) => [user, answers[i]!]));
     users.forEach((user, i) => expect(expected.get(user)).toContain(`city number ${i} `));

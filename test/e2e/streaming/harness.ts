@@ -122,10 +122,7 @@ export function nextMessage(socket: WebSocket): Promise<Record<string, unknown>>
   });
 }
 
-/** Polls `probe` until it returns true (no wall-clock assertions: the test timeout bounds it). */
-export async function eventually(probe: () => boolean | Promise<boolean>, intervalMs = 10): Promise<void> {
-  while (!(await probe())) await new Promise((resolve) => setTimeout(resolve, intervalMs));
-}
+export { eventually } from '../../support/eventually.js';
 
 export const ASK_SUBSCRIPTION = /* GraphQL */ `
   subscription Ask($question: String!, $user: String) {

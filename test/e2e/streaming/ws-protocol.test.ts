@@ -183,7 +183,7 @@ describe('token expiry on an open socket', () => {
     const token = await h.token('default', 2);
     const expiresAt = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).exp * 1000;
     const socket = await acknowledged({ authorization: `Bearer ${token}` });
-    await eventually(() => Date.now() >= expiresAt + 50, 50);
+    await eventually(() => Date.now() >= expiresAt + 50, 'the token expired', { intervalMs: 50 });
 
     socket.send(subscribe('late'));
 

@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { vi } from 'vitest';
+import { eventually } from '../../support/eventually.js';
 
 const run = promisify(execFile);
 
@@ -57,15 +57,9 @@ async function cli(port: number, ...args: string[]): Promise<string> {
   return stdout;
 }
 
-/** Asks `check` again every 100 ms until it holds. */
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  await vi.waitFor(
-    async () => {
-      if (!(await check().catch(() => false))) throw new Error(`Redis Cluster: ${what} not reached within ${timeoutMs} ms`);
-    },
-    { timeout: timeoutMs, interval: 100 },
-  );
-}
+/** Asks `check` again every 100 ms until it holds (a failing check, e.g. a node not up yet, counts as not yet). */
+const until = (what: string, check: () => Promise<boolean>, timeoutMs = 30_000) =>
+  eventually(() => check().catch(() => false), `Redis Cluster: ${what}`, { timeoutMs, intervalMs: 100 });
 
 /** Starts three masters and joins them into one cluster (16384 slots split three ways). */
 export async function startRedisCluster(options: { masters?: number } = {}): Promise<LocalRedisCluster> {
