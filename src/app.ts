@@ -166,6 +166,7 @@ function createSharedState(
     eventsWindow: config.live.eventsWindow,
     onFileSettled: invalidator.afterFileSettled,
     onNewEvents: (user) => invalidator.after('newEvents', user),
+    onUserForgotten: (user) => invalidator.after('forgetUser', user),
     onError,
   });
   return { clients, cache, live, shared: !!redis, invalidator };

@@ -68,6 +68,16 @@ export class EventsWatches {
     for (const watch of this.#watches.values()) watch.poller?.wake();
   }
 
+  /** Stops watching the user's events on this instance (its subscribers are ended by the caller). */
+  forget(user: string): void {
+    const watch = this.#watches.get(user);
+    if (!watch) return;
+    watch.done = true;
+    // A new subscriber starts a new watch (with a new baseline: the announced set is dropped too).
+    this.#watches.delete(user);
+    watch.poller?.wake();
+  }
+
   #watching(watch: EventsWatch): boolean {
     return !this.#ctx.closing.aborted && !watch.done && watch.subscribers.size > 0;
   }
@@ -90,12 +100,15 @@ export class EventsWatches {
    * One poll. `seen`: the identities this holder's last poll returned, or undefined on its first
    * poll since taking the lease. Returns the identities of this poll.
    */
-  async #poll(user: string, seen: ReadonlySet<string> | undefined): Promise<Set<string>> {
+  async #poll(watch: EventsWatch, seen: ReadonlySet<string> | undefined): Promise<Set<string>> {
     const { synvo, state, pubsub } = this.#ctx;
+    const { user } = watch;
     this.#polls += 1;
     // Straight to Synvo: a cached list would hide what is new. Only the gateway stopping cancels it.
     const events = await synvo.getEvents(user, { limit: this.#ctx.eventsWindow }, { signal: this.#ctx.closing });
     const ids = events.map(eventId);
+    // Ended meanwhile (the user forgotten): nothing more is written or sent.
+    if (watch.done) return new Set(ids);
     const watched = await state.renewEventsWatch(user, this.#watchTtl, ANNOUNCED_TTL_MS);
     // A holder that polled before under this lease watched all along, even if its own slow polls let
     // the watch lapse: it restarts the watch and diffs as usual, so nothing new is swallowed.
@@ -137,7 +150,7 @@ export class EventsWatches {
         // Another instance may have polled meanwhile: start from the shared state again.
         if (fresh) seen = undefined;
         try {
-          seen = await this.#poll(watch.user, seen);
+          seen = await this.#poll(watch, seen);
         } catch (error) {
           // Subscriptions stay open: the next tick tries again.
           if (this.#watching(watch)) this.#ctx.onError(error, 'poll events');

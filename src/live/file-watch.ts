@@ -82,6 +82,11 @@ export class FileWatches {
     for (const channel of [...this.#channels.values()]) this.#finish(channel);
   }
 
+  /** Stops following the user's files (uploads tracked included); their watchers end. */
+  forget(user: string): void {
+    for (const channel of [...this.#channels.values()]) if (channel.user === user) this.#finish(channel);
+  }
+
   #channelFor(user: string, fileId: string): FileChannel {
     const existing = this.#channels.get(`${user}/${fileId}`);
     if (existing) return existing;
@@ -138,6 +143,8 @@ export class FileWatches {
     try {
       this.#polls += 1;
       const result = await synvo.getFileStatus(channel.user, channel.fileId);
+      // Finished meanwhile (the user forgotten, the gateway stopping): nothing more is written or sent.
+      if (channel.done) return;
       failures.count = 0;
       const snapshot: FileStatusSnapshot = { fileId: result.fileId || channel.fileId, status: result.status };
       if (snapshot.status === channel.last) return;

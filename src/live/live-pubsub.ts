@@ -5,10 +5,21 @@ import { decodeJson, encodeJson } from '../cache/json-codec.js';
 import type { FileStatusSnapshot } from './live-state.js';
 import type { SynvoEvent } from '../upstream/types.js';
 
-/** Topics of the live updates: a file's statuses by `user/fileId`, a user's new events by user. */
+/** A user forgotten on one instance, for every other to drop what it holds of the user. */
+export interface ForgottenNotice {
+  user: string;
+  /** The instance that forgot the user (it has dropped its own state already). */
+  origin: string;
+}
+
+/**
+ * Topics of the live updates: a file's statuses by `user/fileId`, a user's new events by user, and
+ * the users forgotten (one channel every instance listens on).
+ */
 export type LiveTopics = {
   fileStatus: [channel: string, snapshot: FileStatusSnapshot];
   events: [user: string, event: SynvoEvent];
+  forgotten: [notice: ForgottenNotice];
 };
 
 /**

@@ -31,6 +31,8 @@ export interface LiveState {
   renewEventsWatch(user: string, ttlMs: number, announcedTtlMs: number): Promise<boolean>;
   /** Starts the watch of the user's events, once the events seen so far are marked announced. */
   startEventsWatch(user: string, ttlMs: number): Promise<void>;
+  /** Drops everything of the user: leases, statuses, upload times, announced events, the events watch. */
+  forgetUser(user: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -74,6 +76,13 @@ export function createMemoryLiveState(options: MemoryLiveStateOptions = {}): Liv
     },
     startEventsWatch: async (user, ttlMs) => {
       watches.set(user, true, { ttl: ttlMs });
+    },
+    forgetUser: async (user) => {
+      const own = (separator: string) => (key: string) => key.startsWith(user + separator);
+      for (const [map, separator] of [[statuses, '/'], [uploads, '/'], [announced, '\u0000']] as const) {
+        for (const key of [...map.keys()].filter(own(separator))) map.delete(key);
+      }
+      watches.delete(user);
     },
     close: async () => {
       statuses.clear();

@@ -3,6 +3,7 @@
  * however many subscribers and gateway instances there are (`file-watch.ts`, `events-watch.ts`,
  * both on the `LeasedPoller`).
  */
+import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { FileStatus, SynvoClient, SynvoEvent } from '../upstream/types.js';
 import { EventsWatches } from './events-watch.js';
@@ -11,6 +12,7 @@ import { systemClock, type Clock } from './leased-poller.js';
 import type { LiveContext } from './live-context.js';
 import type { LivePubSub } from './live-pubsub.js';
 import type { FileStatusSnapshot, LiveState } from './live-state.js';
+import { UserStreams } from './user-streams.js';
 
 export { eventId } from './live-context.js';
 export type { FileStatusSnapshot } from './live-state.js';
@@ -22,6 +24,8 @@ export interface LiveUpdatesOptions {
   onFileSettled?: (user: string, status: FileStatus) => Promise<void>;
   /** Called when the events poller finds new events, before they are sent (drops the user's stale reads). */
   onNewEvents?: (user: string) => Promise<void>;
+  /** Called on every instance when a user is forgotten on any (drops what this instance holds of the user). */
+  onUserForgotten?: (user: string) => Promise<void>;
   state: LiveState;
   pubsub: LivePubSub;
   /** Time between two status polls of a file. @default 1000 */
@@ -63,6 +67,8 @@ export interface LiveUpdatesStats {
   eventPolls: number;
   /** Users whose events this instance watches right now (for its own subscribers; at most one instance polls each). */
   activeEventUsers: number;
+  /** Live streams open on this instance (file statuses, events, answers), of every user. */
+  openStreams: number;
 }
 
 /**
@@ -80,6 +86,14 @@ export interface LiveUpdates {
   watchEvents(user: string): AsyncIterableIterator<SynvoEvent>;
   /** Follows a file just uploaded through the gateway until it is processed, subscribers or not. */
   trackUpload(user: string, fileId: string, uploadedAt: Date): Promise<void>;
+  /** Another live stream of the user (an answer being written), ended like the watches when the user is forgotten. */
+  followUser<T>(user: string, source: AsyncIterable<T>): AsyncIterableIterator<T>;
+  /**
+   * Drops every live state of the user on every instance: open streams end with
+   * UserForgottenError, pollers stop, leases, statuses and announced events are deleted. This
+   * instance is done when it resolves; the others follow through the pub/sub.
+   */
+  forgetUser(user: string): Promise<void>;
   stats(): LiveUpdatesStats;
   close(): Promise<void>;
 }
@@ -118,13 +132,34 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
     leaseTtlMs: options.eventsLeaseTtlMs ?? Math.max(3 * eventsInterval, 10_000),
     onNewEvents: options.onNewEvents ?? (async () => {}),
   });
+  const streams = new UserStreams();
+  const instanceId = randomUUID();
+  const onUserForgotten = options.onUserForgotten ?? (async () => {});
+  const dropUser = async (user: string) => {
+    streams.end(user);
+    files.forget(user);
+    events.forget(user);
+    await Promise.all([ctx.state.forgetUser(user), onUserForgotten(user)]);
+  };
+  const forgotten = ctx.pubsub.subscribe('forgotten');
+  ctx.spawn(async () => {
+    for await (const notice of forgotten) {
+      if (notice.origin !== instanceId) await dropUser(notice.user).catch((error: unknown) => onError(error, 'forget user'));
+    }
+  }, 'forgotten users');
   return {
-    watchFile: (user, fileId) => files.watchFile(user, fileId),
-    watchEvents: (user) => events.watchEvents(user),
+    watchFile: (user, fileId) => streams.follow(user, files.watchFile(user, fileId)),
+    watchEvents: (user) => streams.follow(user, events.watchEvents(user)),
     trackUpload: (user, fileId, uploadedAt) => files.trackUpload(user, fileId, uploadedAt),
-    stats: () => ({ ...files.stats(), ...events.stats() }),
+    followUser: (user, source) => streams.follow(user, source),
+    async forgetUser(user) {
+      await dropUser(user);
+      ctx.pubsub.publish('forgotten', { user, origin: instanceId });
+    },
+    stats: () => ({ ...files.stats(), ...events.stats(), openStreams: streams.size }),
     async close() {
       closing.abort();
+      await forgotten.return();
       files.close();
       events.close();
       await Promise.allSettled([...loops]);

@@ -38,6 +38,23 @@ export function taggedLiveKey(key: string): string {
   return colon >= 0 ? `${key.slice(0, colon + 1)}{${key.slice(colon + 1)}}` : `{${key}}`;
 }
 
+const globEscape = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
+
+/** Every key matching `pattern`, on each master of a Cluster (forgetting a user is rare: a SCAN is fine). */
+async function scanKeys(redis: Redis | Cluster, pattern: string): Promise<string[]> {
+  const nodes = redis.isCluster ? (redis as Cluster).nodes('master') : [redis as Redis];
+  const found: string[] = [];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      found.push(...keys);
+    } while (cursor !== '0');
+  }
+  return found;
+}
+
 /** Live state in Redis (a server or a Cluster), shared by every gateway instance with the same prefix. */
 export function createRedisLiveState(redis: Redis | Cluster, options: RedisLiveStateOptions = {}): LiveState {
   const prefix = `${options.prefix ?? 'memgate:'}live:`;
@@ -83,6 +100,12 @@ export function createRedisLiveState(redis: Redis | Cluster, options: RedisLiveS
     },
     async startEventsWatch(user, ttlMs) {
       await redis.set(`${prefix}events-watch:{${user}}`, '1', 'PX', Math.ceil(ttlMs));
+    },
+    async forgetUser(user) {
+      const own = [`${prefix}announced:{${user}}`, `${prefix}events-watch:{${user}}`, `${prefix}lease:${tag(`events:${user}`)}`];
+      const perFile = await Promise.all(['status', 'upload', 'lease'].map((kind) => scanKeys(redis, `${globEscape(`${prefix}${kind}:{${user}}/`)}*`)));
+      // Every key carries the user's hash tag: one slot, so one DEL on a Cluster too.
+      await redis.del(...own, ...perFile.flat());
     },
     async close() {
       // The Redis connection belongs to whoever made it.

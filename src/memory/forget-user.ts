@@ -1,4 +1,7 @@
-/** `forgetUser`: a user's files and memories deleted in both upstreams, their MemSync key and cached reads dropped. */
+/**
+ * `forgetUser`: a user's files and memories deleted in both upstreams, their MemSync key, cached
+ * reads and live state (open subscriptions, pollers, statuses; on every instance) dropped.
+ */
 import { isUpstreamError } from '../upstream/errors.js';
 import * as rules from './input-rules.js';
 import type { Operation } from './operation.js';
@@ -22,8 +25,9 @@ export interface ForgetReport {
 }
 
 /**
- * Deletes every file of the user in Synvo and every memory in MemSync (batch delete), disconnects
- * the MemSync key and drops every cached read of the user. Reads upstream afresh (never the cache),
+ * Ends the user's live streams and drops their live state on every instance, deletes every file
+ * of the user in Synvo and every memory in MemSync (batch delete), disconnects the MemSync key and
+ * drops every cached read of the user. Reads upstream afresh (never the cache),
  * so running it again after a partial failure finishes the job; each failure is reported with its code.
  */
 export async function forgetUser(op: Operation, user: string): Promise<ForgetReport> {
@@ -38,6 +42,8 @@ export async function forgetUser(op: Operation, user: string): Promise<ForgetRep
       message: isUpstreamError(error) ? `${service === 'synvo' ? 'Synvo' : 'MemSync'} (${error.endpoint}) failed with ${error.code}` : 'an unexpected failure',
     });
   };
+  // Live state first: subscribers hear why their streams end (not a deleted file's UNKNOWN), pollers stop.
+  await op.deps.live.forgetUser(user);
   try {
     const files = (await clients.synvo.listFiles(user, { path: '/', recursive: true }, call)).filter((f) => !f.isDir && f.fileId);
     for (const file of files) {

@@ -171,7 +171,8 @@ export class UserMemory {
   /** Synvo's answer as it is written; aborting `signal` closes the upstream stream. */
   async askStream(user: string, args: string | AskArgs, signal: AbortSignal): Promise<AsyncIterable<AnswerStreamEvent>> {
     const { text, conversation } = await files.question(this.#op, user, typeof args === 'string' ? { question: args } : args);
-    return this.#deps.clients.synvo.askStream(user, conversation ? { ...conversation, question: text } : text, { signal });
+    const answer = this.#deps.clients.synvo.askStream(user, conversation ? { ...conversation, question: text } : text, { signal });
+    return this.#deps.live.followUser(user, answer);
   }
 
   // ------------------------------------------------------------------ writes

@@ -10,6 +10,7 @@
 import { GraphQLError, Kind } from 'graphql';
 import { maskError as yogaMaskError, type MaskError } from 'graphql-yoga';
 import { isInputError, type InputError } from '../memory/index.js';
+import { isUserForgottenError, type UserForgottenError } from '../live/user-streams.js';
 import { isUpstreamError } from '../upstream/errors.js';
 import type { ServiceName, UpstreamErrorShape } from '../upstream/types.js';
 
@@ -82,6 +83,14 @@ export function inputToGraphQLError(error: InputError, located?: GraphQLError): 
   });
 }
 
+/** A stream ended because its user was forgotten: FORBIDDEN (no more of the user's data), reason USER_FORGOTTEN. */
+function forgottenToGraphQLError(error: UserForgottenError, located?: GraphQLError): GraphQLError {
+  return new GraphQLError(error.message, {
+    ...(located ? { nodes: located.nodes, source: located.source, positions: located.positions, path: located.path } : {}),
+    extensions: { code: 'FORBIDDEN', reason: 'USER_FORGOTTEN', user: error.user },
+  });
+}
+
 /**
  * A variable graphql-js could not coerce (missing, of the wrong type, an unknown enum value) comes
  * without a code, located at its definition: the caller's input, so BAD_USER_INPUT naming the
@@ -130,6 +139,7 @@ export function createMaskError(options: { development: boolean }): MaskError {
     const located = error instanceof GraphQLError ? error : undefined;
     if (isUpstreamError(original)) return upstreamToGraphQLError(original, located, development);
     if (isInputError(original)) return inputToGraphQLError(original, located);
+    if (isUserForgottenError(original)) return forgottenToGraphQLError(original, located);
     if (error instanceof GraphQLError && !error.originalError && error.extensions['originalError'] !== undefined) {
       return withoutOriginalError(error, development);
     }

@@ -80,7 +80,7 @@ builder.subscriptionField('ask', (t) =>
       'then a last chunk with token "" and the whole `answer`, then completion. An upstream failure mid-stream ' +
       'arrives as a result with a typed error (UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE, ... with `service`), then ' +
       "completion. A JWT caller streams its own answers; a service key names the user. The stream ends with " +
-      'UNAUTHENTICATED when the JWT expires.',
+      'UNAUTHENTICATED when the JWT expires, and with FORBIDDEN (reason USER_FORGOTTEN) when the user is forgotten.',
     args: {
       question: t.arg.string({ required: true, description: 'The question (not empty).' }),
       ...conversationArgs,

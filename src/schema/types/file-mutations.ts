@@ -146,9 +146,9 @@ builder.mutationFields((t) => ({
   forgetUser: t.field({
     type: ForgetReportType,
     description:
-      'Forgets a user: deletes every file in Synvo and every memory in MemSync, disconnects the MemSync key and drops ' +
-      'everything the gateway cached of the user. Needs `confirm: true`. A JWT caller may forget only itself. Running it ' +
-      'again after a partial failure finishes the job; the report says what was deleted and what failed, with codes.',
+      'Forgets a user: deletes every file in Synvo and every memory in MemSync, disconnects the MemSync key and drops everything ' +
+      "the gateway holds of the user on every instance (cached reads; open subscriptions end with FORBIDDEN, reason USER_FORGOTTEN). " +
+      'Needs `confirm: true`. A JWT caller may forget only itself. Running it again after a partial failure finishes the job; the report says what was deleted and what failed, with codes.',
     args: {
       confirm: t.arg.boolean({ required: true, description: 'Must be true: this cannot be undone.' }),
       user: t.arg.string({ description: 'Whom to forget. Defaults to the JWT caller; required for service keys.' }),

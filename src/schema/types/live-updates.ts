@@ -21,7 +21,8 @@ builder.subscriptionFields((t) => ({
     type: UserFileType,
     description:
       'The file with each new processing status, the current one first, until COMPLETED or FAILED (UNKNOWN, for a ' +
-      'file the user does not have, also ends it). However many subscribers, Synvo is polled once per file.',
+      'file the user does not have, also ends it). However many subscribers, Synvo is polled once per file. Ends with ' +
+      'FORBIDDEN, reason USER_FORGOTTEN, when the user is forgotten (forgetUser).',
     args: {
       id: t.arg.id({ required: true, description: "Synvo's file id (UploadedFile.id)." }),
       user: t.arg.string({ description: 'Whose file. Defaults to the JWT caller; required for service keys.' }),
@@ -38,7 +39,8 @@ builder.subscriptionFields((t) => ({
     type: EventObject,
     description:
       "The user's new events, each once, as Synvo extracts them from files that finish processing, whoever uploaded " +
-      'them (through the gateway or straight to Synvo). However many subscribers, Synvo is polled once per user while it has any.',
+      'them (through the gateway or straight to Synvo). However many subscribers, Synvo is polled once per user while it has any. ' +
+      'Ends with FORBIDDEN, reason USER_FORGOTTEN, when the user is forgotten (forgetUser).',
     args: {
       user: t.arg.string({ description: 'Whose events. Defaults to the JWT caller; required for service keys.' }),
     },
