@@ -187,13 +187,24 @@ export async function createApp(config: Readonly<Config>, options: AppOptions = 
     throw error;
   }
   // Every MemSync call is made with the key of the user it is about (MEMSYNC_SCOPING=key).
-  const keyOf = async (user: string) => (keyring ? ((await keyring.get(user))?.apiKey ?? null) : null);
+  // Learned by the log scrubber before it is used: no line can carry it.
+  const keyOf = async (user: string) => {
+    const apiKey = keyring ? ((await keyring.get(user))?.apiKey ?? null) : null;
+    observability.secrets.learn(apiKey);
+    return apiKey;
+  };
   const clients = options.clients ?? createUpstreamClients(config, observability, keyOf);
   const { invalidator, ...state } = createSharedState(config, clients, redis, createInvalidator, (error, what) =>
     logger.warn({ err: error, what }, 'shared state error'),
   );
   metrics.trackCacheStats('upstream', () => state.cache.stats());
-  const memsyncAccounts = createMemSyncAccounts({ scoping: config.memsync.scoping, keyring, memsync: clients.memsync, invalidator });
+  const memsyncAccounts = createMemSyncAccounts({
+    scoping: config.memsync.scoping,
+    keyring,
+    memsync: clients.memsync,
+    invalidator,
+    learnKey: (apiKey) => observability.secrets.learn(apiKey),
+  });
   const memory = createMemory({ ...state, invalidator, memsyncAccounts, ...config.graph });
   const authenticator = createAuthenticator(config.auth);
   // Every request is authenticated before its body is read or its document parsed.

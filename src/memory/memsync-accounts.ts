@@ -30,6 +30,8 @@ export interface MemSyncAccountsOptions {
   /** The MemSync client, for the key check. */
   memsync: Pick<MemSyncClient, 'checkApiKey'>;
   invalidator: Invalidator;
+  /** Told every key it is given before anything uses it (the log scrubber learns it). @default ignored */
+  learnKey?: (apiKey: string) => void;
 }
 
 const NOT_CONNECTED: MemSyncConnectionState = Object.freeze({ connected: false, connectedAt: null, keyHint: null });
@@ -51,6 +53,7 @@ export function createMemSyncAccounts(options: MemSyncAccountsOptions): MemSyncA
     },
     async connect(user, apiKey, signal) {
       const ring = requireKeyring();
+      options.learnKey?.(apiKey);
       if (!(await options.memsync.checkApiKey(apiKey, signal ? { signal } : {}))) return 'refused';
       const entry = await ring.set(user, apiKey);
       await invalidator.after('connectMemSync', user);

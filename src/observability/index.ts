@@ -5,6 +5,7 @@
 import type { DestinationStream } from 'pino';
 import type { Config } from '../config.js';
 import type { UpstreamCallInfo, UpstreamClientOptions } from '../upstream/types.js';
+import { LearnedSecrets } from './learned-secrets.js';
 import { createLogger, toYogaLogger, type Logger, type YogaLoggerAdapter } from './logger.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
 import { createTracing, type GatewayTracing, type TracingOptions } from './tracing.js';
@@ -25,6 +26,11 @@ export interface Observability {
   tracing: GatewayTracing;
   /** The hooks to give the upstream clients: every call (metrics, a span, a log line on failure) and breaker changes. */
   upstreamHooks: Required<Pick<UpstreamClientOptions, 'onCall' | 'onBreakerStateChange'>>;
+  /**
+   * Secrets met while running (each user's MemSync key, from the keyring or `connectMemSync`):
+   * learned before use, so no log line ever carries one.
+   */
+  secrets: LearnedSecrets;
   /** Flushes and stops the tracer. */
   close(): Promise<void>;
 }
@@ -38,9 +44,10 @@ export function createObservability(config: Readonly<Config>, options: Observabi
     config.mcp.token ?? '',
     config.mcp.apiKey ?? '',
   ];
+  const learned = new LearnedSecrets();
   const logger =
     options.logger ??
-    createLogger({ level: config.logLevel, secrets, production: config.production, destination: options.logDestination });
+    createLogger({ level: config.logLevel, secrets, learned, production: config.production, destination: options.logDestination });
   const metrics = createMetrics();
   const tracing = createTracing({
     enabled: !!config.ops.otlpTracesEndpoint,
@@ -69,6 +76,7 @@ export function createObservability(config: Readonly<Config>, options: Observabi
         logger.warn({ service, state }, 'upstream circuit breaker changed state');
       },
     },
+    secrets: learned,
     close: () => tracing.shutdown().catch(() => {}),
   };
 }

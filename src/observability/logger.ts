@@ -2,10 +2,12 @@
  * The gateway's structured logger (pino). Two layers keep secrets and personal data out of every
  * line: path redaction for the fields where they would sit (headers, variables, payloads), and a
  * last-chance scrub of the serialised line that replaces every known secret (upstream API keys,
- * service keys, the JWT secret) and anything shaped like a bearer token or JWT.
+ * service keys, the JWT secret, and each user's MemSync key once the gateway has seen it) and
+ * anything shaped like a bearer token, a JWT or an API key header.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import type { LearnedSecrets } from './learned-secrets.js';
 
 export type { Logger } from 'pino';
 
@@ -18,6 +20,8 @@ export const REDACTED = '[REDACTED]';
 export const REDACT_PATHS: readonly string[] = [
   'authorization',
   'apiKey',
+  'api_key',
+  'apiKeys',
   'token',
   'password',
   'secret',
@@ -29,10 +33,15 @@ export const REDACT_PATHS: readonly string[] = [
   'req.headers["x-api-key"]',
   '*.authorization',
   '*.apiKey',
+  '*.api_key',
+  '*.apiKeys',
+  '*.*.apiKey',
+  '*.*.api_key',
   '*.token',
   '*.secret',
   '*.headers.authorization',
   '*.headers["x-api-key"]',
+  '*.headers["X-API-Key"]',
   'variables',
   '*.variables',
   'body',
@@ -51,11 +60,17 @@ export const REDACT_PATHS: readonly string[] = [
   '*.messages',
 ];
 
-// A JWT (three base64url parts, the first one a JSON header), a bearer credential, an API key header.
+// A JWT (three base64url parts, the first one a JSON header), a bearer credential.
 const TOKEN_PATTERNS: readonly RegExp[] = [
   /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g,
   /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi,
 ];
+/**
+ * An API key header or field written out as text (`X-API-Key: …`, `"x-api-key":"…"`, `api_key=…`,
+ * `apiKey: '…'`): whoever's key it is (MemSync documents its keys as plain strings, with no
+ * prefix to match), the value goes.
+ */
+const KEY_FIELD_PATTERN = /\b(x-api-key|api[_-]?key)(\\?["']?\s*[:=]\s*\\?["']?)([^\s"'\\,;&}]{8,})/gi;
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -63,7 +78,7 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * A function that replaces every occurrence of the given secrets, and every token-shaped string,
  * with `[REDACTED]`. Secrets shorter than 6 characters are ignored (they would match ordinary words).
  */
-export function createScrubber(secrets: readonly string[]): (line: string) => string {
+export function createScrubber(secrets: readonly string[], learned?: LearnedSecrets): (line: string) => string {
   const usable = [...new Set(secrets.filter((s) => typeof s === 'string' && s.length >= 6))];
   // Longest first, so a secret that contains another is replaced whole.
   usable.sort((a, b) => b.length - a.length);
@@ -71,7 +86,8 @@ export function createScrubber(secrets: readonly string[]): (line: string) => st
   return (line) => {
     let out = secretPattern ? line.replace(secretPattern, REDACTED) : line;
     for (const pattern of TOKEN_PATTERNS) out = out.replace(pattern, (m) => (m.startsWith('eyJ') ? REDACTED : `${m.split(/\s+/)[0]} ${REDACTED}`));
-    return out;
+    out = out.replace(KEY_FIELD_PATTERN, (m, name: string, separator: string, value: string) => (value === REDACTED ? m : `${name}${separator}${REDACTED}`));
+    return learned ? learned.scrub(out, REDACTED) : out;
   };
 }
 
@@ -117,6 +133,8 @@ export interface CreateLoggerOptions {
   level?: LoggerOptions['level'];
   /** Values that must never appear in a line (API keys, service keys, JWT secret). @default [] */
   secrets?: readonly string[];
+  /** Secrets learned while running (per-user MemSync keys), scrubbed as well. @default none */
+  learned?: LearnedSecrets;
   /** In production no line carries a stack trace. @default false */
   production?: boolean;
   /** Where lines go (tests pass a stream to capture them). @default stdout */
@@ -152,7 +170,7 @@ const requestFields = (): Record<string, unknown> => {
 
 /** Creates the gateway's pino logger with redaction, scrubbing and safe error serialisation. */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
-  const scrub = createScrubber(options.secrets ?? []);
+  const scrub = createScrubber(options.secrets ?? [], options.learned);
   const errSerializer = createErrorSerializer(options.production ?? false);
   const pinoOptions: LoggerOptions = {
     level: options.level ?? 'info',
