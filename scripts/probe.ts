@@ -1,12 +1,13 @@
 /**
- * `npm run probe [-- --write] [-- --synvo-user <name>] [-- --processing-timeout <seconds>]`: calls
+ * `npm run probe [-- --write] [--synvo-user <name>] [--processing-timeout <seconds>] [--webpage-url <url>]`: calls
  * each upstream endpoint once with real keys and prints, for each, its status and whether its
  * answer is what emulators/README.md ("The upstreams' behaviour") says (shape, envelope, scoping). Exit 1 when any differs.
  *
  * Environment: SYNVO_BASE_URL + SYNVO_API_KEY (the Synvo account), MEMSYNC_BASE_URL (with its /v1)
  * + MEMSYNC_PROBE_API_KEY (one MemSync user's own key). Either upstream may be left out. Read-only
- * unless --write: then a probe file is uploaded to a fresh Synvo sub-user (and deleted), and one
- * memory is stored in the MemSync account.
+ * unless --write: then files, a folder and a web page (--webpage-url, default https://example.com/)
+ * go to a fresh Synvo sub-user, and memories of the probe's own to the MemSync account; the files
+ * and memories are deleted at the end.
  */
 import { ConfigError, loadProbeConfig } from '../src/config.js';
 import { formatProbeTable, runProbe } from '../src/probe/probe.js';
@@ -17,10 +18,10 @@ const value = (name: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const known = new Set(['--write', '--synvo-user', '--processing-timeout']);
+const known = new Set(['--write', '--synvo-user', '--processing-timeout', '--webpage-url']);
 const unknown = args.filter((a, i) => a.startsWith('--') && !known.has(a) && !(i > 0 && known.has(args[i - 1]!)));
 if (unknown.length > 0 || flag('--help')) {
-  console.error('usage: npm run probe [-- --write] [--synvo-user <name>] [--processing-timeout <seconds>]');
+  console.error('usage: npm run probe [-- --write] [--synvo-user <name>] [--processing-timeout <seconds>] [--webpage-url <url>]');
   process.exit(2);
 }
 
@@ -39,11 +40,12 @@ if (!Number.isFinite(timeout) || timeout <= 0) {
 }
 
 const write = flag('--write');
-console.log(`memgate upstream probe (${write ? 'with --write: one probe file to a fresh Synvo sub-user, one MemSync memory' : 'read-only'})\n`);
+console.log(`memgate upstream probe (${write ? 'with --write: files, a folder and a web page of a fresh Synvo sub-user, MemSync memories of its own; all deleted after' : 'read-only'})\n`);
 const rows = await runProbe({
   ...(config.synvo ? { synvo: { ...config.synvo, user: value('--synvo-user') ?? 'default' } } : {}),
   ...(config.memsync ? { memsync: config.memsync } : {}),
   write,
+  ...(value('--webpage-url') ? { webpageUrl: value('--webpage-url')! } : {}),
   processingTimeoutMs: timeout * 1000,
 });
 console.log(formatProbeTable(rows));

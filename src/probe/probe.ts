@@ -10,15 +10,22 @@
  */
 import { Agent, FormData, request } from 'undici';
 import { readErrorBody } from '../upstream/errors.js';
-import { probeMemSync, probeSynvo, type AuthRow, type Call, type Judge } from './checks.js';
+import type { Call, Judge, ProbeKit } from './checks.js';
+import { probeMemSync } from './memsync-checks.js';
+import { probeSynvo } from './synvo-checks.js';
 
 export interface ProbeOptions {
   /** Synvo's base URL and the account's key; absent: Synvo is not probed. */
   synvo?: { baseUrl: string; apiKey: string; /** The sub-user read. @default 'default' */ user?: string };
   /** MemSync's base URL (with /v1) and one MemSync user's key; absent: MemSync is not probed. */
   memsync?: { baseUrl: string; apiKey: string };
-  /** Also call the endpoints that write (a probe file to a fresh Synvo sub-user, one MemSync memory). @default false */
+  /**
+   * Also call the endpoints that write: files, a folder and a web page of a fresh Synvo sub-user
+   * (deleted after), memories of the probe's own (deleted after). @default false
+   */
   write?: boolean;
+  /** The page `--write` gives Synvo's `/webpage/add` (Synvo must reach it). @default 'https://example.com/' */
+  webpageUrl?: string;
   /** How long an uploaded probe file may take to be processed (Synvo: 30 to 60 s). @default 180000 */
   processingTimeoutMs?: number;
   /** Time per call. @default 30000 */
@@ -43,8 +50,11 @@ export interface ProbeRow {
 export interface Answer {
   status: number;
   body: unknown;
-  /** The body was not JSON. */
+  /** The body was not JSON: its first characters. */
   text: string | null;
+  /** The body as sent (a thumbnail's image bytes). */
+  bytes: Buffer;
+  contentType: string | null;
 }
 
 export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -72,13 +82,10 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeRow[]> {
     options.onRow?.(row);
   };
 
-  const call = createCall(dispatcher, callTimeoutMs);
-  const judge = createJudge(add);
-  const authRow = createAuthRow(add);
-
+  const kit: ProbeKit = { options, call: createCall(dispatcher, callTimeoutMs), judge: createJudge(add), add };
   try {
-    if (options.synvo) await probeSynvo(options.synvo, options, call, judge, authRow, add);
-    if (options.memsync) await probeMemSync(options.memsync, options, call, judge, authRow, add);
+    if (options.synvo) await probeSynvo(kit, options.synvo);
+    if (options.memsync) await probeMemSync(kit, options.memsync);
   } finally {
     await dispatcher.close();
   }
@@ -87,14 +94,8 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeRow[]> {
 
 /** One raw HTTP call; a failure before any answer is a short string (the failure's code, never the URL or key). */
 function createCall(dispatcher: Agent, callTimeoutMs: number): Call {
-  return async (
-    base: string,
-    key: string,
-    method: 'GET' | 'POST' | 'DELETE',
-    path: string,
-    body?: { json?: unknown; form?: URLSearchParams; multipart?: FormData },
-  ): Promise<Answer | string> => {
-    const headers: Record<string, string> = { 'x-api-key': key, accept: 'application/json' };
+  return async (base, key, method, path, body) => {
+    const headers: Record<string, string> = key ? { 'x-api-key': key, accept: 'application/json' } : {};
     let payload: string | FormData | undefined;
     if (body?.json !== undefined) {
       headers['content-type'] = 'application/json';
@@ -114,11 +115,13 @@ function createCall(dispatcher: Agent, callTimeoutMs: number): Call {
         headersTimeout: callTimeoutMs,
         bodyTimeout: callTimeoutMs,
       });
-      const text = await res.body.text();
+      const bytes = Buffer.from(await res.body.arrayBuffer());
+      const contentType = typeof res.headers['content-type'] === 'string' ? res.headers['content-type'] : null;
+      const text = bytes.toString('utf8');
       try {
-        return { status: res.statusCode, body: text.trim() ? (JSON.parse(text) as unknown) : undefined, text: null };
+        return { status: res.statusCode, body: text.trim() ? (JSON.parse(text) as unknown) : undefined, text: null, bytes, contentType };
       } catch {
-        return { status: res.statusCode, body: undefined, text: text.slice(0, 80) };
+        return { status: res.statusCode, body: undefined, text: text.slice(0, 80), bytes, contentType };
       }
     } catch (error) {
       // Never the URL or the key: the code of the failure only.
@@ -129,19 +132,7 @@ function createCall(dispatcher: Agent, callTimeoutMs: number): Call {
 }
 
 function createJudge(add: (row: ProbeRow) => void): Judge {
-  /**
-   * One row for an answer: `ok` when the status is one the contract gives this endpoint and the
-   * body fits; `accept404` names the endpoint's own 404 (checked by its error code or text).
-   */
-  return (
-    service: ProbeRow['service'],
-    endpoint: string,
-    answer: Answer | string,
-    read: (body: unknown) => unknown,
-    describe: (body: unknown) => string,
-    own404?: (body: unknown) => boolean,
-    own404Detail?: string,
-  ): Answer | null => {
+  return (service, endpoint, answer, read, describe, own404, own404Detail) => {
     if (typeof answer === 'string') {
       add({ service, endpoint, status: answer, verdict: 'differs', detail: 'the upstream did not answer' });
       return null;
@@ -175,14 +166,6 @@ function createJudge(add: (row: ProbeRow) => void): Judge {
     }
     add({ service, endpoint, status, verdict: enveloped ? 'differs' : 'ok', detail: [describe(body), envelopeNote].filter(Boolean).join('; ') });
     return { ...answer, body };
-  };
-}
-
-function createAuthRow(add: (row: ProbeRow) => void): AuthRow {
-  return (service: ProbeRow['service'], endpoint: string, answer: Answer | string) => {
-    if (typeof answer === 'string') add({ service, endpoint, status: answer, verdict: 'differs', detail: 'the upstream did not answer' });
-    else if (answer.status === 401) add({ service, endpoint, status: '401', verdict: 'ok', detail: 'a wrong API key is refused with 401' });
-    else add({ service, endpoint, status: String(answer.status), verdict: 'differs', detail: 'expected 401 for a wrong API key' });
   };
 }
 
