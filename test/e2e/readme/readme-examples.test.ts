@@ -13,7 +13,8 @@
  * - A block passes when it exits 0, prints something, and prints no GraphQL `"errors"`.
  * - An HTML comment right before a block refines that: `<!-- readme-test: expect "text" -->`
  *   (repeatable: each text must be in the output), `<!-- readme-test: errors-ok -->` (the example
- *   shows an error), or `<!-- readme-test: skip <reason> -->` for a block that cannot run here.
+ *   shows an error), `<!-- readme-test: service-key -->` (a graphql block run with the development
+ *   service key instead of the JWT), or `<!-- readme-test: skip <reason> -->` for a block that cannot run here.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -21,47 +22,12 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kind, parse } from 'graphql';
+import { DEV_SERVICE_KEY } from '../../../src/config.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { extractExamples, type Example } from '../../support/readme-examples.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const scratch = join(root, 'test/e2e/readme/.run');
-
-export interface Example {
-  lang: string;
-  code: string;
-  /** 1-based line of the opening fence. */
-  line: number;
-  skip?: string;
-  expect: string[];
-  errorsOk: boolean;
-}
-
-/** The fenced blocks of a markdown text with the `readme-test` directives in the comments just before each. */
-export function extractExamples(markdown: string): Example[] {
-  const lines = markdown.split('\n');
-  const examples: Example[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    // Any fence outside a block opens one: its first word is the language (```json mcp-config: json).
-    const open = /^```([\w-]*)/.exec(lines[i]!);
-    if (!open) continue;
-    const start = i;
-    const body: string[] = [];
-    for (i++; i < lines.length && !/^```\s*$/.test(lines[i]!); i++) body.push(lines[i]!);
-    const example: Example = { lang: open[1] ?? '', code: body.join('\n') + '\n', line: start + 1, expect: [], errorsOk: false };
-    // Directives: the comment lines right above the fence (blank lines between are allowed).
-    for (let j = start - 1; j >= 0; j--) {
-      const text = lines[j]!.trim();
-      if (text === '') continue;
-      const directive = /^<!--\s*readme-test:\s*(skip|expect|errors-ok)\s*(.*?)\s*-->$/.exec(text);
-      if (!directive) break;
-      if (directive[1] === 'skip') example.skip = directive[2] || 'not runnable';
-      else if (directive[1] === 'errors-ok') example.errorsOk = true;
-      else example.expect.unshift(JSON.parse(directive[2]!) as string);
-    }
-    examples.push(example);
-  }
-  return examples;
-}
 
 const RUNNABLE = new Set(['sh', 'bash', 'ts', 'graphql']);
 /** A graphql block is an operation to run, unless it only defines types (a schema excerpt). */
@@ -146,7 +112,7 @@ async function runExample(example: Example, index: number): Promise<string> {
     for (const operationName of names) {
       const res = await fetch(`http://127.0.0.1:${ports.gateway}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${devToken}` },
+        headers: { 'content-type': 'application/json', ...(example.serviceKey ? { 'x-api-key': DEV_SERVICE_KEY } : { authorization: `Bearer ${devToken}` }) },
         body: JSON.stringify({ query: code, ...(names.length > 1 ? { operationName } : {}) }),
       });
       answers.push(JSON.stringify(await res.json()));
