@@ -516,6 +516,8 @@ export function fileContentHandler(o: Pick<SynvoRouteOptions, 'store' | 'now' | 
       'content-type': file.mimeType,
       'content-length': String(file.bytes.byteLength),
       'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+      // The signature is the credential, as on a storage bucket's signed URL: any page may fetch it.
+      'access-control-allow-origin': '*',
     });
   };
 }

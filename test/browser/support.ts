@@ -11,13 +11,14 @@
  * and then drives `session.page` against `session.dev.url` (GraphiQL) or `session.dev.exampleUrl`
  * (the example page); `session.browser.external` lists the requests that left the machine.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { openBrowser as launch, type Browser } from '../../scripts/chromium.js';
+import { openBrowser as launch, shownText, type Browser } from '../../scripts/chromium.js';
 import { startDevServer, type DevServer } from '../../scripts/dev-server.js';
 import { afterEachTest } from '../support/after-each-test.js';
 
@@ -94,9 +95,12 @@ export function useBrowserOnDevServer({ tokenDelayMs = 40 }: BrowserSessionOptio
   };
   let dev: DevServer | undefined;
   let browser: Browser | undefined;
+  let dataDir: string | undefined;
   beforeAll(async () => {
     const lines: string[] = [];
-    const env = { HOST: '127.0.0.1', PORT: '0', SYNVO_EMULATOR_PORT: '0', MEMSYNC_EMULATOR_PORT: '0', LOG_LEVEL: 'silent' };
+    // A keyring of its own: what one file's tests link or forget is not another's.
+    dataDir = await mkdtemp(join(tmpdir(), 'memgate-browser-data-'));
+    const env = { HOST: '127.0.0.1', PORT: '0', SYNVO_EMULATOR_PORT: '0', MEMSYNC_EMULATOR_PORT: '0', LOG_LEVEL: 'silent', MEMGATE_DATA_DIR: dataDir };
     dev = await startDevServer(loadConfig(env), { log: (line) => lines.push(line) });
     const startLog = lines.join('\n');
     if (tokenDelayMs !== null) await slowAnswers(startLog, tokenDelayMs);
@@ -106,6 +110,7 @@ export function useBrowserOnDevServer({ tokenDelayMs = 40 }: BrowserSessionOptio
   afterAll(async () => {
     await browser?.close();
     await dev?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
   return {
     get dev() {
@@ -121,4 +126,52 @@ export function useBrowserOnDevServer({ tokenDelayMs = 40 }: BrowserSessionOptio
       return need().browser.page;
     },
   };
+}
+
+/** Pastes `text` over the whole content of the editor in `container` (as a user's Ctrl-A, Ctrl-V). */
+export async function pasteInto(page: Page, container: string, text: string): Promise<void> {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.evaluate((value) => navigator.clipboard.writeText(value), text);
+  await page.locator(`${container} .monaco-editor`).first().click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Control+V');
+  await expect.poll(() => editorValue(page, container)).toBe(text);
+}
+
+/** The whole text of the Monaco editor in `container` (a pane shows only the lines in view). */
+export function editorValue(page: Page, container: string): Promise<string> {
+  return page.evaluate((selector) => {
+    const monaco = (window as unknown as { __MONACO: { editor: { getEditors(): Array<{ getDomNode(): HTMLElement | null; getValue(): string }> } } }).__MONACO;
+    const editor = monaco.editor.getEditors().find((e) => e.getDomNode()?.closest(selector));
+    return editor?.getValue() ?? '';
+  }, container);
+}
+
+/** Opens GraphiQL's Variables or Headers tab under the editor and pastes `json` into it. */
+export async function fillGraphiqlTool(page: Page, tab: 'Variables' | 'Headers', json: string): Promise<void> {
+  await page.locator('.graphiql-editor-tools button', { hasText: tab }).click();
+  await pasteInto(page, '.graphiql-editor-tool .graphiql-editor:not(.hidden)', json);
+}
+
+/**
+ * Runs GraphiQL's operation and returns the result pane's JSON once it shows a new one. `name`:
+ * the operation's name, which GraphiQL shows on its tab once it has read the editor (before that
+ * it would send the previous operation's name).
+ */
+export async function runGraphiqlOperation(page: Page, name?: string): Promise<{ data?: unknown; errors?: unknown[] }> {
+  if (name) await expect.poll(() => shownText(page, '.graphiql-tab-active'), { timeout: 10_000 }).toBe(name);
+  const before = await editorValue(page, '.graphiql-response');
+  await page.locator('.graphiql-execute-button').click();
+  let result = '';
+  await expect
+    .poll(async () => {
+      result = await editorValue(page, '.graphiql-response');
+      try {
+        return result !== before && JSON.parse(result) !== null;
+      } catch {
+        return false;
+      }
+    }, { timeout: 30_000 })
+    .toBe(true);
+  return JSON.parse(result) as { data?: unknown; errors?: unknown[] };
 }
