@@ -10,7 +10,7 @@ import { EventsWatches } from './events-watch.js';
 import { FileWatches } from './file-watch.js';
 import { systemClock, type Clock } from './leased-poller.js';
 import type { LiveContext } from './live-context.js';
-import type { LivePubSub } from './live-pubsub.js';
+import type { ForgottenNotice, LivePubSub } from './live-pubsub.js';
 import type { FileStatusSnapshot, LiveState } from './live-state.js';
 import { UserStreams } from './user-streams.js';
 
@@ -141,17 +141,24 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
     events.forget(user);
     await Promise.all([ctx.state.forgetUser(user), onUserForgotten(user)]);
   };
-  const forgotten = ctx.pubsub.subscribe('forgotten');
-  ctx.spawn(async () => {
-    for await (const notice of forgotten) {
-      if (notice.origin !== instanceId) await dropUser(notice.user).catch((error: unknown) => onError(error, 'forget user'));
-    }
-  }, 'forgotten users');
+  // Users forgotten on other instances, listened to from this instance's first live work on (before
+  // it there is nothing live here to drop; Redis sees one more SUBSCRIBE only once it is in use).
+  let forgotten: AsyncIterableIterator<ForgottenNotice> | undefined;
+  const listen = () => {
+    if (forgotten || closing.signal.aborted) return;
+    const notices = (forgotten = ctx.pubsub.subscribe('forgotten'));
+    ctx.spawn(async () => {
+      for await (const notice of notices) {
+        if (notice.origin !== instanceId) await dropUser(notice.user).catch((error: unknown) => onError(error, 'forget user'));
+      }
+    }, 'forgotten users');
+  };
+  const follow = <T>(user: string, source: AsyncIterable<T>) => (listen(), streams.follow(user, source));
   return {
-    watchFile: (user, fileId) => streams.follow(user, files.watchFile(user, fileId)),
-    watchEvents: (user) => streams.follow(user, events.watchEvents(user)),
-    trackUpload: (user, fileId, uploadedAt) => files.trackUpload(user, fileId, uploadedAt),
-    followUser: (user, source) => streams.follow(user, source),
+    watchFile: (user, fileId) => follow(user, files.watchFile(user, fileId)),
+    watchEvents: (user) => follow(user, events.watchEvents(user)),
+    trackUpload: (user, fileId, uploadedAt) => (listen(), files.trackUpload(user, fileId, uploadedAt)),
+    followUser: follow,
     async forgetUser(user) {
       await dropUser(user);
       ctx.pubsub.publish('forgotten', { user, origin: instanceId });
@@ -159,7 +166,7 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
     stats: () => ({ ...files.stats(), ...events.stats(), openStreams: streams.size }),
     async close() {
       closing.abort();
-      await forgotten.return();
+      await forgotten?.return?.();
       files.close();
       events.close();
       await Promise.allSettled([...loops]);
