@@ -24,8 +24,6 @@ const KNOWN_OVER_LIMIT: readonly string[] = [
   'src/keyring/file-store.ts: createFileKeyringStore',
   'src/server/use-multipart-uploads.ts: useMultipartUploads',
   'src/server/use-multipart-uploads.ts: parse',
-  'src/upstream/memsync/client.ts: file',
-  'src/upstream/memsync/client.ts: createMemSyncClient',
 ];
 
 function sourceFiles(dir: string): string[] {
