@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { CacheStore } from './cache-store.js';
+import { createSharedLoads } from './shared-loads.js';
 
 /** The kinds of upstream reads the gateway caches; each user has one namespace per kind. */
 export type CachedReadKind =
@@ -67,57 +68,67 @@ export function stableKey(value: unknown): string {
   }) ?? 'null';
 }
 
-/** One upstream load shared by every concurrent identical read. */
-interface Flight {
-  promise: Promise<unknown>;
-  controller: AbortController;
-  /** Callers still waiting that could still abort; a caller without a signal pins the load. */
-  abortable: number;
-  pinned: boolean;
-  /** Aborts the load and forgets it, so later reads start afresh. */
-  abandon(reason: unknown): void;
-}
-
-/** Waits for a shared load on behalf of one caller, leaving (and maybe aborting the load) when its signal aborts. */
-function waitFor<T>(flight: Flight, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) {
-    flight.pinned = true;
-    return flight.promise as Promise<T>;
-  }
-  flight.abortable += 1;
-  return new Promise<T>((resolve, reject) => {
-    const leave = () => {
-      flight.abortable -= 1;
-      if (flight.abortable === 0 && !flight.pinned) flight.abandon(signal.reason);
-      reject(signal.reason);
-    };
-    if (signal.aborted) return leave();
-    signal.addEventListener('abort', leave, { once: true });
-    flight.promise.then(
-      (value) => {
-        signal.removeEventListener('abort', leave);
-        resolve(value as T);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', leave);
-        reject(error);
-      },
-    );
-  });
-}
-
-export function createReadCache(options: ReadCacheOptions): ReadCache {
-  const { store } = options;
-  const defaultTtl = options.ttlMs ?? 30_000;
-  const onError = options.onError ?? (() => {});
-  const inFlight = new Map<string, Flight>();
+/**
+ * The store's writes as the read cache makes them: a failure is reported and passed over, and a
+ * load that was in flight while its namespace was invalidated is not written back.
+ */
+function guardWrites(store: CacheStore, onError: NonNullable<ReadCacheOptions['onError']>) {
   // When each namespace was last invalidated, on a local counter; enough to spot loads that raced an invalidation.
   let clock = 0;
   const invalidatedAt = new LRUCache<string, number>({ max: 10_000 });
+  return {
+    /** The time a load starts at, to hand to `set`. */
+    now: () => clock,
+    /** Writes the value, unless its namespace was invalidated after `loadedSince`. */
+    async set(namespace: string, field: string, value: unknown, ttlMs: number, loadedSince = clock) {
+      if ((invalidatedAt.get(namespace) ?? -1) > loadedSince) return;
+      try {
+        await store.set(namespace, field, value, ttlMs);
+      } catch (error) {
+        onError(error, 'set');
+      }
+    },
+    async invalidate(namespaces: readonly string[]) {
+      clock += 1;
+      for (const namespace of namespaces) invalidatedAt.set(namespace, clock);
+      try {
+        await store.invalidate(namespaces);
+      } catch (error) {
+        onError(error, 'invalidate');
+      }
+    },
+  };
+}
+
+export function createReadCache(options: ReadCacheOptions): ReadCache {
+  const onError = options.onError ?? (() => {});
+  const writes = guardWrites(options.store, onError);
+  const defaultTtl = options.ttlMs ?? 30_000;
+  const loads = createSharedLoads();
   const stats: ReadCacheStats = { hits: 0, misses: 0 };
 
   // The user in braces is a Redis Cluster hash tag: every namespace of one user maps to one slot.
   const namespaceOf = (kind: CachedReadKind, user: string) => `${kind}:{${user}}`;
+
+  /** The stored value, else `load()`'s, written back for `ttlMs(value)`. */
+  async function readThrough<T>(namespace: string, field: string, load: (signal: AbortSignal) => Promise<T>, ttlMs: ((value: T) => number) | undefined, signal: AbortSignal): Promise<T> {
+    try {
+      const cached = await options.store.get(namespace, field);
+      if (cached !== undefined) {
+        stats.hits += 1;
+        return cached as T;
+      }
+    } catch (error) {
+      // A failing store reads as a miss.
+      onError(error, 'get');
+    }
+    stats.misses += 1;
+    const startedAt = writes.now();
+    const value = await load(signal);
+    const ttl = ttlMs ? ttlMs(value) : defaultTtl;
+    if (ttl > 0) await writes.set(namespace, field, value, ttl, startedAt);
+    return value;
+  }
 
   return {
     ttlMs: defaultTtl,
@@ -132,81 +143,26 @@ export function createReadCache(options: ReadCacheOptions): ReadCache {
       if (!user || defaultTtl <= 0) return load(signal);
       const namespace = namespaceOf(kind, user);
       const field = stableKey(args);
-      const flightKey = `${namespace}\u0000${field}`;
-      const pending = inFlight.get(flightKey);
-      if (pending) {
+      const key = `${namespace}\u0000${field}`;
+      const joined = loads.join<T>(key, signal);
+      if (joined) {
         stats.hits += 1;
-        return waitFor<T>(pending, signal);
+        return joined;
       }
-      const controller = new AbortController();
-      const promise = (async () => {
-        try {
-          const cached = await store.get(namespace, field);
-          if (cached !== undefined) {
-            stats.hits += 1;
-            return cached as T;
-          }
-        } catch (error) {
-          onError(error, 'get');
-        }
-        stats.misses += 1;
-        const startedAt = clock;
-        const value = await load(controller.signal);
-        const ttl = ttlMs ? ttlMs(value) : defaultTtl;
-        if (ttl > 0 && (invalidatedAt.get(namespace) ?? -1) <= startedAt) {
-          try {
-            await store.set(namespace, field, value, ttl);
-          } catch (error) {
-            onError(error, 'set');
-          }
-        }
-        return value;
-      })();
-      const flight: Flight = {
-        promise,
-        controller,
-        abortable: 0,
-        pinned: false,
-        abandon(reason) {
-          if (inFlight.get(flightKey) === flight) inFlight.delete(flightKey);
-          controller.abort(reason);
-        },
-      };
-      inFlight.set(flightKey, flight);
-      // Nobody may be left to observe a failure once every caller has gone.
-      promise.catch(() => {});
-      try {
-        return await waitFor<T>(flight, signal);
-      } finally {
-        void promise.finally(() => {
-          if (inFlight.get(flightKey) === flight) inFlight.delete(flightKey);
-        }).catch(() => {});
-      }
+      return loads.start(key, (shared) => readThrough(namespace, field, load, ttlMs, shared), signal);
     },
     async put(kind, user, args, value, ttlMs) {
       if (!user || !(ttlMs > 0) || defaultTtl <= 0) return;
-      try {
-        await store.set(namespaceOf(kind, user), stableKey(args), value, ttlMs);
-      } catch (error) {
-        onError(error, 'set');
-      }
+      await writes.set(namespaceOf(kind, user), stableKey(args), value, ttlMs);
     },
     async invalidate(user, kinds) {
       if (!user || kinds.length === 0) return;
       const namespaces = kinds.map((kind) => namespaceOf(kind, user));
-      clock += 1;
-      for (const namespace of namespaces) invalidatedAt.set(namespace, clock);
       // Reads after this point must not join a load that began before it.
-      for (const key of [...inFlight.keys()]) {
-        if (namespaces.some((namespace) => key.startsWith(`${namespace}\u0000`))) inFlight.delete(key);
-      }
-      try {
-        await store.invalidate(namespaces);
-      } catch (error) {
-        onError(error, 'invalidate');
-      }
+      loads.forget(namespaces.map((namespace) => `${namespace}\u0000`));
+      await writes.invalidate(namespaces);
     },
     stats: () => ({ ...stats }),
-    close: () => store.close(),
+    close: () => options.store.close(),
   };
 }
