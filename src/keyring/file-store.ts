@@ -15,45 +15,49 @@ export const KEYRING_FILE_NAME = 'keyring.json';
 const fileSchema = metaSchema.extend({ entries: z.record(sealedSchema) }).strict();
 type KeyringFile = z.infer<typeof fileSchema>;
 
+/** The keyring file as it is on disk, null when there is none; KeyringError when it cannot be used. */
+async function readKeyringFile(path: string): Promise<KeyringFile | null> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new KeyringError('UNAVAILABLE', `keyring file ${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new KeyringError('CORRUPT', `keyring file ${path}: not valid JSON; restore it from a backup or move it away (MEMGATE_DATA_DIR)`);
+  }
+  const parsed = fileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const at = issue?.path.length ? issue.path.join('.') : 'body';
+    throw new KeyringError('CORRUPT', `keyring file ${path}: not a memgate keyring (${at}: ${issue?.message ?? 'invalid'}); restore it from a backup or move it away (MEMGATE_DATA_DIR)`);
+  }
+  return parsed.data;
+}
+
+/** Replaces the keyring file atomically: a temporary file (0600, in a 0700 directory), then a rename. */
+async function writeKeyringFile(dataDir: string, path: string, file: KeyringFile): Promise<void> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await writeFile(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
+    await rename(tmp, path);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw new KeyringError('UNAVAILABLE', `keyring file ${path}: cannot be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
 export function createFileKeyringStore(dataDir: string): KeyringStore {
   const path = join(dataDir, KEYRING_FILE_NAME);
   // Writes of this process, one at a time (read-modify-write of the whole file).
   let queue: Promise<unknown> = Promise.resolve();
-
-  const load = async (): Promise<KeyringFile | null> => {
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw new KeyringError('UNAVAILABLE', `keyring file ${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new KeyringError('CORRUPT', `keyring file ${path}: not valid JSON; restore it from a backup or move it away (MEMGATE_DATA_DIR)`);
-    }
-    const parsed = fileSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const at = issue?.path.length ? issue.path.join('.') : 'body';
-      throw new KeyringError('CORRUPT', `keyring file ${path}: not a memgate keyring (${at}: ${issue?.message ?? 'invalid'}); restore it from a backup or move it away (MEMGATE_DATA_DIR)`);
-    }
-    return parsed.data;
-  };
-
-  const save = async (file: KeyringFile) => {
-    await mkdir(dataDir, { recursive: true, mode: 0o700 });
-    const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-    try {
-      await writeFile(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
-      await rename(tmp, path);
-    } catch (error) {
-      await rm(tmp, { force: true });
-      throw new KeyringError('UNAVAILABLE', `keyring file ${path}: cannot be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-  };
+  const load = () => readKeyringFile(path);
+  const save = (file: KeyringFile) => writeKeyringFile(dataDir, path, file);
 
   /** Runs a read-modify-write after the previous one. */
   const update = <T>(change: (file: KeyringFile | null) => Promise<{ file?: KeyringFile; result: T }>): Promise<T> => {
