@@ -18,6 +18,7 @@ import { createRedisLiveState } from '../../src/live/redis-live-state.js';
 import { createSynvoClient } from '../../src/upstream/index.js';
 import type { SynvoClient, SynvoEvent } from '../../src/upstream/types.js';
 import { TEST_REDIS_URL } from '../support/redis.js';
+import { ManualClock } from './manual-clock.js';
 
 let synvo: RunningEmulator;
 let client: SynvoClient;
@@ -136,15 +137,21 @@ describe('the events poller', () => {
   });
 
   it('polls nothing for a user without subscribers, and a user with three subscribers as often as a user with one', async () => {
-    const { live: updates } = live();
+    // The pollers wait on this clock: each interval is moved on once both have polled and wait.
+    const clock = new ManualClock();
+    const { live: updates } = live({ clock, eventsPollIntervalMs: 20 });
     const [watched, single, unwatched] = [newUser(), newUser(), newUser()];
     const subs = [drain(updates.watchEvents(watched)), drain(updates.watchEvents(watched)), drain(updates.watchEvents(watched))];
     subs.push(drain(updates.watchEvents(single)));
-    await morePolls(single, 8);
+    for (let interval = 0; interval < 8; interval += 1) {
+      await clock.whenSleeping(2);
+      clock.advance(20);
+    }
+    await clock.whenSleeping(2);
     expect(updates.stats().activeEventUsers).toBe(2);
-    // One poller each: the same count, give or take the tick each started on (three pollers would triple it).
-    expect(eventCalls(watched)).toBeGreaterThanOrEqual(eventCalls(single) - 3);
-    expect(eventCalls(watched)).toBeLessThanOrEqual(eventCalls(single) + 3);
+    // One poller each, once at the start and once per interval (three pollers would triple it).
+    expect(eventCalls(watched)).toBe(9);
+    expect(eventCalls(single)).toBe(9);
     for (const sub of subs) await sub.stop();
     await vi.waitFor(() => expect(updates.stats().activeEventUsers).toBe(0), wait);
     // Every events call came from this instance's pollers, none for the user nobody watched.

@@ -15,6 +15,7 @@ import type { SynvoEvent } from '../../src/upstream/types.js';
 import { createSynvoClient } from '../../src/upstream/index.js';
 import type { SynvoClient, UploadResult } from '../../src/upstream/types.js';
 import { TEST_REDIS_URL } from '../support/redis.js';
+import { ManualClock } from './manual-clock.js';
 
 /** The real Synvo client on an emulator, plus a one-line text upload; closed after the tests. */
 function emulatorSynvoClient(baseUrl: string): SynvoClient & { upload(user: string, name: string, text: string): Promise<UploadResult> } {
@@ -79,8 +80,14 @@ describe('live updates in one gateway instance', () => {
     disposers.push(() => slow.stop());
     const slowClient = emulatorSynvoClient(slow.url);
     const upload = await slowClient.upload('max', 'later.txt', 'Processed much later.');
+    // The pollers wait on this clock: `interval()` lets the one poller finish its tick, then moves on.
+    const clock = new ManualClock();
+    const interval = async () => {
+      await clock.whenSleeping(1);
+      clock.advance(20);
+    };
     const slowLive = createLiveUpdates({
-      synvo: slowClient, state: createMemoryLiveState(), pubsub: createMemoryPubSub(), pollIntervalMs: 20,
+      synvo: slowClient, state: createMemoryLiveState(), pubsub: createMemoryPubSub(), pollIntervalMs: 20, clock,
     });
     disposers.push(() => slowLive.close());
     const first = slowLive.watchFile('max', upload.fileId);
@@ -89,18 +96,24 @@ describe('live updates in one gateway instance', () => {
     expect((await second.next()).value).toEqual({ fileId: upload.fileId, status: 'PENDING' });
     const polls = (user: string) => slow.controls.calls().routes.fileStatus?.byUser[user] ?? 0;
     await first.return!();
-    // One subscriber left: still polled.
+    // One subscriber left: still polled, once per interval.
+    await clock.whenSleeping(1);
     const polled = polls('max');
-    await vi.waitFor(() => expect(polls('max')).toBeGreaterThanOrEqual(polled + 2), wait);
+    await interval();
+    await interval();
+    await clock.whenSleeping(1);
+    expect(polls('max')).toBe(polled + 2);
     expect(slowLive.stats().activeFiles).toBe(1);
     await second.return!();
     await vi.waitFor(() => expect(slowLive.stats().activeFiles).toBe(0), wait);
     const after = polls('max');
-    // Another file followed on the same interval is polled several times meanwhile; this one no more.
+    // Another file followed on the same clock is polled at every interval meanwhile; this one no more.
     const other = await slowClient.upload('ines', 'other.txt', 'Also processed much later.');
     const watching = slowLive.watchFile('ines', other.fileId);
     await watching.next();
-    await vi.waitFor(() => expect(polls('ines')).toBeGreaterThanOrEqual(4), wait);
+    for (let i = 0; i < 3; i += 1) await interval();
+    await clock.whenSleeping(1);
+    expect(polls('ines')).toBe(4);
     await watching.return!();
     expect(polls('max')).toBe(after);
   });
