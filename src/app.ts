@@ -23,7 +23,7 @@ import { createDocumentCaches, type DocumentCaches } from './server/document-cac
 import { createHttpServer, listen } from './server/http-server.js';
 import type { ServerPluginOptions } from './server/plugins.js';
 import { createShutdown, drainHttpServer, type Shutdown } from './server/shutdown.js';
-import { createMaskError } from './server/upstream-errors.js';
+import { createMaskError, isCallerError } from './server/upstream-errors.js';
 import { createAuthentication } from './server/use-authentication.js';
 import { createErrorPipeline } from './server/use-error-pipeline.js';
 import { attachGraphQLWs, type GraphQLWsOptions, type GraphQLWsServer } from './server/ws.js';
@@ -116,7 +116,7 @@ async function openKeyringOrClose(config: Readonly<Config>, redis: RedisConnecti
 }
 
 export async function createApp(config: Readonly<Config>, options: AppOptions = {}): Promise<App> {
-  const observability = createObservability(config, options.production);
+  const observability = createObservability(config, { isCallerError, ...options.production });
   const { logger, metrics } = observability;
   const shutdown = createShutdown();
   const target = redisTarget(config);

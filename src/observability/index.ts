@@ -17,6 +17,8 @@ export interface ObservabilityOptions {
   logDestination?: DestinationStream;
   /** Overrides of the tracing setup (tests pass an in-memory exporter). @default {} */
   tracing?: TracingOptions;
+  /** Which mapped errors are the caller's own mistake, logged at `info` instead of `error`. @default none */
+  isCallerError?: (error: unknown) => boolean;
 }
 
 export interface Observability {
@@ -66,7 +68,7 @@ export function createObservability(config: Readonly<Config>, options: Observabi
 
   return {
     logger,
-    yogaLogger: toYogaLogger(logger),
+    yogaLogger: toYogaLogger(logger, options.isCallerError),
     metrics,
     tracing,
     upstreamHooks: {

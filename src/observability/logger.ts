@@ -203,17 +203,21 @@ function isUpstreamFailure(error: unknown): boolean {
 }
 
 /**
- * Routes yoga's own log calls through pino. yoga logs the original of every error it masks or
- * maps: an unexpected one is an `error` line; an upstream failure, already logged as a warning
- * when the call ended, only at `debug`.
+ * Routes yoga's own log calls through pino. yoga (and the error pipeline) logs the original of
+ * every error it masks or maps: an unexpected one is an `error` line; the caller's own mistake
+ * (`isCallerError`: a bad argument, a variable that does not fit) only `info`, since the gateway
+ * did nothing wrong; an upstream failure, already logged as a warning when the call ended, only
+ * `debug`.
  */
-export function toYogaLogger(logger: Logger): YogaLoggerAdapter {
+export function toYogaLogger(logger: Logger, isCallerError: (error: unknown) => boolean = () => false): YogaLoggerAdapter {
   const forward = (level: 'debug' | 'info' | 'warn' | 'error') => (...args: unknown[]) => {
     const [first, ...rest] = args;
     if (first instanceof Error || (typeof first === 'object' && first !== null && 'message' in first)) {
       const upstream = isUpstreamFailure(first);
-      const message = rest.length ? rest.map(String).join(' ') : upstream ? 'upstream error mapped' : 'unexpected error (masked in the response)';
-      logger[upstream && level === 'error' ? 'debug' : level]({ err: first }, message);
+      const caller = !upstream && isCallerError(first);
+      const message = rest.length ? rest.map(String).join(' ') : upstream ? 'upstream error mapped' : caller ? 'caller error mapped' : 'unexpected error (masked in the response)';
+      const lowered = upstream ? 'debug' : caller ? 'info' : level;
+      logger[level === 'error' ? lowered : level]({ err: first }, message);
     } else {
       logger[level]([first, ...rest].map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
     }

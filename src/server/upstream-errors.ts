@@ -151,3 +151,15 @@ export function createMaskError(options: { development: boolean }): MaskError {
     return yogaMaskError(error, message, options.development);
   };
 }
+
+/**
+ * Whether an error the masking changed is the caller's own mistake: a domain input error (a bad or
+ * forbidden argument), or an error graphql-js or yoga raised about the request itself (a variable
+ * that does not fit its type, a malformed body) that the masking only recodes. Anything with
+ * another original is a failure of the gateway or an upstream.
+ */
+export function isCallerError(error: unknown): boolean {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (isInputError(original)) return true;
+  return error instanceof GraphQLError && (!original || original instanceof GraphQLError);
+}

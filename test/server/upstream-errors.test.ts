@@ -1,6 +1,9 @@
+import { GraphQLError } from 'graphql';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { InputError } from '../../src/memory/index.js';
+import { isCallerError } from '../../src/server/upstream-errors.js';
 import { UpstreamError } from '../../src/upstream/index.js';
 import type { MemSyncClient, SynvoClient } from '../../src/upstream/types.js';
 
@@ -112,5 +115,26 @@ describe('error mapping', () => {
     const { json } = await run(dev, '{ user(name: "alex") { profile { attributes { category } } } }');
     expect(json.errors![0].extensions.code).toBe('INTERNAL_SERVER_ERROR');
     expect(JSON.stringify(json.errors![0].extensions)).toContain('the real reason');
+  });
+});
+
+describe('what counts as the caller\'s own mistake (logged at info, not error)', () => {
+  const located = (original: Error) => new GraphQLError(original.message, { originalError: original, path: ['user', 'memories'] });
+
+  test('an argument the domain refuses, thrown as it is or located by graphql-js', () => {
+    const refused = new InputError('limit', 'must be from 1 to 100');
+    expect(isCallerError(refused)).toBe(true);
+    expect(isCallerError(located(refused))).toBe(true);
+    expect(isCallerError(located(new InputError('fileIds', 'must be files of the user', 'FORBIDDEN')))).toBe(true);
+  });
+
+  test('an error graphql-js raised about the request itself, such as a variable of the wrong type', () => {
+    expect(isCallerError(new GraphQLError('Variable "$n" got invalid value 7; String cannot represent a non string value: 7'))).toBe(true);
+  });
+
+  test('not a bug in a resolver, nor an upstream failure', () => {
+    expect(isCallerError(new TypeError('cannot read properties of undefined'))).toBe(false);
+    expect(isCallerError(located(new TypeError('cannot read properties of undefined')))).toBe(false);
+    expect(isCallerError(located(new UpstreamError('synvo profile: 503', { code: 'UPSTREAM_UNAVAILABLE', service: 'synvo', endpoint: 'profile', status: 503 })))).toBe(false);
   });
 });
