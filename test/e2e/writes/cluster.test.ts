@@ -2,7 +2,8 @@
  * Scale-out on a Redis Cluster: a real cluster of three masters (started here, torn down after)
  * and two gateway instances on it (REDIS_CLUSTER_NODES). They share the read cache, poll each file
  * and each user's events from one instance, fan live updates out to each other through sharded
- * pub/sub, and draw on one rate-limit budget; every key of a user sits in one slot. A master
+ * pub/sub, drop a forgotten user's live state on every master and end its subscribers on the other
+ * instance, and draw on one rate-limit budget; every key of a user sits in one slot. A master
  * killed: reads keep answering from the upstreams (logged), and the cache works again once it is
  * back. Waits are on counters and events, never on time.
  */
@@ -128,6 +129,31 @@ describe('two gateway instances on a Redis Cluster of three masters', () => {
     await vi.waitFor(() => expect(a.app.state.live.stats().activeEventUsers + b.app.state.live.stats().activeEventUsers).toBe(0), wait);
     await vi.waitFor(() => expect(polled()[0] + polled()[1]).toBe(h.calls('synvo', 'events', user)), wait);
     expect(Math.min(...polled())).toBe(0);
+  });
+
+  it("forget a user on A: the user's subscriber on B ends with USER_FORGOTTEN, and its live keys leave every master", async () => {
+    const user = 'clusterforget';
+    const ws = b.ws();
+    const events = subscribe<{ events: { content: string } }>(ws, EventsSubscriptionDocument, { user });
+    await events.started;
+    const res = await a.multipart({
+      operations: { query: UPLOAD, variables: { file: null, user } },
+      map: { '0': ['variables.file'] },
+      files: { '0': textFile('gone.txt', 'I will be forgotten.\n') },
+    });
+    const id = res.json.data.uploadFile.id as string;
+    const statuses = await subscribe<{ fileStatus: { status: string } }>(ws, FileStatusDocument, { id, user }).results;
+    expect(statuses.at(-1)!.data!.fileStatus.status).toBe('COMPLETED');
+    const liveKeys = async () => (await keysByMaster()).flat().filter((k) => k.includes(':live:') && k.includes(`{${user}}`));
+    // Statuses, the upload time, the announced events and the events watch of the user, on its master.
+    await vi.waitFor(async () => expect((await liveKeys()).length).toBeGreaterThanOrEqual(3), wait);
+
+    const forgot = await a.post(`mutation { forgetUser(user: "${user}", confirm: true) { complete } }`);
+    expect(forgot.json.data.forgetUser).toEqual({ complete: true });
+    const ended = await events.results;
+    expect(ended.at(-1)!.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'USER_FORGOTTEN' });
+    await vi.waitFor(() => expect(b.app.state.live.stats().activeEventUsers).toBe(0), wait);
+    expect(await liveKeys()).toEqual([]);
   });
 
   it("draw on one rate-limit budget per user, kept in the slot of that user's other keys", async () => {
