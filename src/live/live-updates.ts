@@ -139,7 +139,9 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
     streams.end(user);
     files.forget(user);
     events.forget(user);
-    await Promise.all([ctx.state.forgetUser(user), onUserForgotten(user)]);
+    // Shared state away (Redis down) must not stop forgetUser from deleting the user upstream: told, not thrown.
+    const told = (what: string) => (error: unknown) => onError(error, what);
+    await Promise.all([ctx.state.forgetUser(user).catch(told('forget user')), onUserForgotten(user).catch(told('forget user cache'))]);
   };
   // Users forgotten on other instances, listened to from this instance's first live work on (before
   // it there is nothing live here to drop; Redis sees one more SUBSCRIBE only once it is in use).

@@ -1,13 +1,16 @@
 /**
  * Forgetting a user in the live state, in memory and in Redis alike: every lease, status, upload
  * time, announced event and events watch of that user goes, and nothing of a user whose name only
- * starts the same way.
+ * starts the same way; and with the shared state away, the user's streams still end.
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createMemoryPubSub } from '../../src/live/live-pubsub.js';
 import { createMemoryLiveState, type LiveState } from '../../src/live/live-state.js';
+import { createLiveUpdates } from '../../src/live/live-updates.js';
 import { createRedisLiveState } from '../../src/live/redis-live-state.js';
+import type { SynvoClient } from '../../src/upstream/types.js';
 import { TEST_REDIS_URL } from '../support/redis.js';
 
 const redis = new Redis(TEST_REDIS_URL);
@@ -52,5 +55,23 @@ describe.each([
     expect(await keysOf('al')).toBe(0);
     expect(await held(state, 'al')).toEqual({ status: undefined, upload: undefined, announcedAgain: true, watched: false });
     expect(await held(state, 'alex')).toEqual({ status: { fileId: 'f1', status: 'PENDING' }, upload: 1_700_000_000_000, announcedAgain: false, watched: true });
+  });
+});
+
+describe('forgetting a user while the shared state is away', () => {
+  it('still ends the live work of the user on this instance, and tells why the state was not dropped', async () => {
+    const down = Object.assign(createMemoryLiveState(), { forgetUser: () => Promise.reject(new Error('Redis is away')) });
+    const told: string[] = [];
+    // No watch is started here: Synvo is never called.
+    const live = createLiveUpdates({ synvo: {} as SynvoClient, state: down, pubsub: createMemoryPubSub(), onError: (_error, what) => void told.push(what) });
+    const stream = live.followUser('al', (async function* () {
+      yield 1;
+      await new Promise(() => {});
+    })());
+    expect((await stream.next()).value).toBe(1);
+    await live.forgetUser('al');
+    await expect(stream.next()).rejects.toMatchObject({ name: 'UserForgottenError', user: 'al' });
+    expect(told).toEqual(['forget user']);
+    await live.close();
   });
 });
