@@ -38,6 +38,8 @@ export async function startBenchRedis(cpus: string | undefined): Promise<{ url: 
 export interface ScaleOutSetup {
   name: string;
   instances: PinnedChild<Record<string, unknown>>[];
+  /** Connections of this setup, over all its instances. @default the run's */
+  connections?: number;
 }
 
 interface Run {
@@ -79,7 +81,7 @@ export async function measureScaleOut(opts: {
   for (let r = 0; r <= opts.runs; r++) {
     for (let i = 0; i < opts.setups.length; i++) {
       const setup = opts.setups[(i + r) % opts.setups.length]!;
-      const run = await runSetup(setup, opts.build, opts.connections, opts.durationSec);
+      const run = await runSetup(setup, opts.build, setup.connections ?? opts.connections, opts.durationSec);
       opts.log(`scale-out ${r === 0 ? 'warm-up' : `run ${r}`} ${setup.name}: ${fmt(run.rps, 0)} req/s ${fmt(run.cpuMsPerRequest, 2)} CPU ms/req${run.failures ? ` FAILURES ${run.failures}` : ''}`);
       if (r > 0) runs.get(setup.name)!.push(run);
     }
