@@ -69,7 +69,7 @@ describe('live updates in one gateway instance', () => {
     // Each status once, in order (PENDING is missed only if the first poll comes after processing).
     expect(['PENDING,COMPLETED', 'COMPLETED']).toContain(a.map((s) => s.status).join());
     expect(b).toEqual(a);
-    expect(a[1]).toEqual({ fileId: upload.fileId, status: 'COMPLETED' });
+    expect(a.at(-1)).toEqual({ fileId: upload.fileId, status: 'COMPLETED' });
     expect(statusPolls()).toBe(live.stats().polls);
     // Two subscribers, yet no more polls than one subscriber needs: at most one per interval.
     expect(synvo.controls.calls().routes.fileStatus?.byUser).toEqual({ lena: live.stats().polls });
