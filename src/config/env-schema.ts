@@ -3,6 +3,7 @@
  * message naming what is wrong (never the value). Rules across variables live in `policy.ts`.
  */
 import { z } from 'zod';
+import { CONVERSATION_FIELD } from '../upstream/vocabulary.js';
 
 /** `null` for a string that is not a URL (zod runs refinements even after a failed check). */
 export function parseUrl(value: string): URL | null {
@@ -77,7 +78,7 @@ export const envSchema = z.object({
   ),
   MEMSYNC_AGENT_ID: z.preprocess(
     emptyToUndefined,
-    z.string().max(128, 'must be at most 128 characters').regex(/^[A-Za-z0-9._:@-]+$/, 'must be letters, digits, . _ : @ or -').default('memgate'),
+    z.string().regex(CONVERSATION_FIELD.pattern, CONVERSATION_FIELD.message).default('memgate'),
   ),
   MEMGATE_KEYRING_SECRET: z.preprocess(
     emptyToUndefined,

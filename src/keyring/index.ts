@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { RedisClient } from '../redis.js';
-import { isPlausibleMemSyncKey, isValidUserName } from '../upstream/vocabulary.js';
+import { MEMSYNC_API_KEY, USER_NAME, isPlausibleMemSyncKey, isValidUserName } from '../upstream/vocabulary.js';
 import { createFileKeyringStore } from './file-store.js';
 import { openKeyring, type Keyring } from './keyring.js';
 import { createRedisKeyringStore } from './redis-store.js';
@@ -53,8 +53,8 @@ export async function readUserKeysFile(path: string): Promise<Map<string, string
   if (!json || typeof json !== 'object' || Array.isArray(json)) throw fail('expected a JSON object { "user name": "MemSync API key" }');
   const keys = new Map<string, string>();
   for (const [user, key] of Object.entries(json)) {
-    if (!isValidUserName(user)) throw fail(`"${String(user).slice(0, 40)}" is not a user name (1 to 128 characters of A-Z a-z 0-9 . _ @ -)`);
-    if (!isPlausibleMemSyncKey(key)) throw fail(`the key of user "${user}" is not a MemSync API key (8 to 512 visible ASCII characters)`);
+    if (!isValidUserName(user)) throw fail(`"${String(user).slice(0, 40)}" is not a user name: ${USER_NAME.message}`);
+    if (!isPlausibleMemSyncKey(key)) throw fail(`the key of user "${user}" ${MEMSYNC_API_KEY.message}`);
     keys.set(user, key);
   }
   return keys;

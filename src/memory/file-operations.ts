@@ -37,7 +37,7 @@ export interface FileItem extends SynvoFileEntry {
 export async function question(op: Operation, user: string, args: AskArgs): Promise<{ text: string; conversation: Omit<AskInput, 'question'> | null }> {
   const text = rules.nonEmptyText('question', args.question, rules.MAX_QUESTION_CHARS);
   const history = rules.history('history', args.history);
-  const parentId = args.parentId === null || args.parentId === undefined ? undefined : rules.fileId('parentId', args.parentId);
+  const parentId = args.parentId === null || args.parentId === undefined ? undefined : rules.messageId('parentId', args.parentId);
   const fileIds = rules.idList('fileIds', args.fileIds, rules.MAX_ASK_FILES);
   if (fileIds) {
     // Only the user's own files: a listing (shared with file(id) and files()) says which are theirs.

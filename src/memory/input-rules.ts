@@ -11,17 +11,22 @@ import {
   MEMSYNC_API_KEY,
   MEMSYNC_MESSAGE_ROLES,
   isPlausibleMemSyncKey,
+  ABSOLUTE_PATH,
   FILE_ID,
+  HISTORY,
   MEMORY_CATEGORY_NAMES,
+  MESSAGE_ID,
   USER_NAME,
-  isValidFileId,
+  hasControlCharacters,
   isValidUserName,
   type BioFormat,
   type BioStyle,
+  type InputRule,
 } from '../upstream/vocabulary.js';
 import type { ChatMessage, ConversationTurn, UploadInput } from '../upstream/types.js';
 
-export { BIO_FORMATS, BIO_STYLES, isValidUserName };
+export { BIO_FORMATS, BIO_STYLES, hasControlCharacters, isValidUserName };
+export { FILE_ID, MEMORY_ID, MESSAGE_ID } from '../upstream/vocabulary.js';
 
 const INPUT_ERROR = Symbol.for('memgate.InputError');
 
@@ -59,7 +64,7 @@ export const SUPPORTED_UPLOAD_EXTENSIONS: ReadonlySet<string> = new Set([
   'pdf', 'docx', 'ppt', 'pptx', 'txt', 'md', 'html', 'json', 'jsonl', 'xlsx',
 ]);
 /** Earlier messages one question may carry (`ask(history)`), and files it may name. */
-export const MAX_HISTORY = 50;
+export const MAX_HISTORY = HISTORY.max;
 export const MAX_ASK_FILES = 50;
 /** Thumbnail sizes Synvo serves, in pixels on the longer side. */
 export const THUMBNAIL_SIZE = { default: 200, min: 16, max: 1024 } as const;
@@ -82,11 +87,16 @@ export function userName(argument: string, name: string): string {
   return name;
 }
 
-/** A file id as the caller wrote it, trimmed. */
-export function fileId(argument: string, id: string | number): string {
+/** An id as the caller wrote it, trimmed, checked with `rule` (a file id unless said otherwise). */
+export function fileId(argument: string, id: string | number, rule: InputRule = FILE_ID): string {
   const v = String(id).trim();
-  if (!isValidFileId(v)) throw new InputError(argument, FILE_ID.message);
+  if (!rule.pattern.test(v)) throw new InputError(argument, rule.message);
   return v;
+}
+
+/** Synvo's id of an earlier answer (`ask(parentId)`), trimmed. */
+export function messageId(argument: string, id: string | number): string {
+  return fileId(argument, id, MESSAGE_ID);
 }
 
 export function intInRange(argument: string, value: number | null | undefined, fallback: number, min: number, max: number): number {
@@ -128,21 +138,13 @@ export function bioStyle(argument: string, value: string | null | undefined): Bi
 /** A folder in the user's Synvo tree: absolute, no `..`, no control characters. */
 export function folder(argument: string, path: string | null | undefined): string | undefined {
   if (path === null || path === undefined) return undefined;
-  const ok = path.startsWith('/') && path.length <= 1024 && !hasControlCharacters(path) && !path.split('/').includes('..');
-  if (!ok) throw new InputError(argument, 'must be a folder such as "/" or "/reports/2024" (absolute, at most 1024 characters, no "..")');
+  if (!ABSOLUTE_PATH.test(path)) throw new InputError(argument, 'must be a folder such as "/" or "/reports/2024" (absolute, at most 1024 characters, no "..")');
   return path;
 }
 
 function extensionOf(name: string): string {
   const dot = name.lastIndexOf('.');
   return dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
-}
-
-/** C0 control characters and DEL: never part of a name, an id or a path that goes upstream. */
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-
-export function hasControlCharacters(value: string): boolean {
-  return CONTROL_CHARACTERS.test(value);
 }
 
 /** Refuses control characters (NUL, CR, LF ...) in a string that becomes an upstream path or form field. */
@@ -174,8 +176,7 @@ export function upload(argument: string, file: UploadInput, maxBytes = DEFAULT_M
 /** A file or folder path in the user's Synvo tree: absolute, not the root, no `..`, no control characters. */
 export function itemPath(argument: string, path: string): string {
   const v = path.trim().replace(/\/+$/, '');
-  const ok = v.startsWith('/') && v.length > 1 && v.length <= 1024 && !hasControlCharacters(v) && !v.split('/').includes('..') && !v.includes('//');
-  if (!ok) throw new InputError(argument, 'must be a path such as "/reports/q4.pdf" (absolute, not "/", at most 1024 characters, no "..")');
+  if (!ABSOLUTE_PATH.test(v) || v.length === 1 || v.includes('//')) throw new InputError(argument, 'must be a path such as "/reports/q4.pdf" (absolute, not "/", at most 1024 characters, no "..")');
   return v;
 }
 
@@ -205,7 +206,7 @@ export function fileName(argument: string, value: string | null | undefined): st
 /** Earlier messages of a conversation: at most MAX_HISTORY, none blank or too long. */
 export function history(argument: string, list: readonly ConversationTurn[] | null | undefined): ConversationTurn[] | undefined {
   if (list === null || list === undefined) return undefined;
-  if (list.length > MAX_HISTORY) throw new InputError(argument, `may hold at most ${MAX_HISTORY} messages`);
+  if (list.length > HISTORY.max) throw new InputError(argument, HISTORY.message);
   return list.map((m, i) => {
     if (m.content.trim() === '') throw new InputError(`${argument}[${i}].content`, 'must not be empty');
     if (m.content.length > MAX_MESSAGE_CHARS) throw new InputError(`${argument}[${i}].content`, `must be at most ${MAX_MESSAGE_CHARS} characters`);
@@ -213,11 +214,11 @@ export function history(argument: string, list: readonly ConversationTurn[] | nu
   });
 }
 
-/** A list of ids (file or memory ids: the same rule, they go into paths), none repeated. */
-export function idList(argument: string, list: readonly (string | number)[] | null | undefined, max: number): string[] | undefined {
+/** A list of ids (file ids unless `rule` says memory ids: they go into paths), none repeated. */
+export function idList(argument: string, list: readonly (string | number)[] | null | undefined, max: number, rule: InputRule = FILE_ID): string[] | undefined {
   if (list === null || list === undefined) return undefined;
   if (list.length === 0 || list.length > max) throw new InputError(argument, `must hold 1 to ${max} ids`);
-  return [...new Set(list.map((id, i) => fileId(`${argument}[${i}]`, id)))];
+  return [...new Set(list.map((id, i) => fileId(`${argument}[${i}]`, id, rule)))];
 }
 
 /** A number from 0 to 1. */

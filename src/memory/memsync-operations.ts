@@ -61,7 +61,7 @@ export async function updateMemory(op: Operation, user: string, args: UpdateMemo
 
 /** Deletes memories by id; ids the user does not have come back in `notFound`. */
 export async function deleteMemories(op: Operation, user: string, ids: readonly (string | number)[]): Promise<DeletedMemoriesResult> {
-  const checked = rules.idList('ids', ids, rules.MAX_MEMORY_IDS)!;
+  const checked = rules.idList('ids', ids, rules.MAX_MEMORY_IDS, rules.MEMORY_ID)!;
   try {
     return await op.deps.clients.memsync.deleteMemories(user, checked, { signal: op.signal });
   } finally {

@@ -10,11 +10,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Plugin } from 'graphql-yoga';
+import { DEFAULT_MAX_UPLOAD_BYTES } from '../memory/input-rules.js';
 import { assembleOperations, invalidMultipart } from './multipart-form.js';
 import { spoolMultipart, type SpooledParts } from './multipart-spool.js';
 
 export interface MultipartUploadsOptions {
-  /** Largest file accepted, in bytes (Synvo's limit). @default 20971520 (20 MiB) */
+  /** Largest file accepted, in bytes (the config's `maxUploadBytes`). @default DEFAULT_MAX_UPLOAD_BYTES (100 MiB) */
   maxFileSize?: number;
   /** Most files in one request. @default 1 */
   maxFiles?: number;
@@ -33,7 +34,7 @@ const isMultipart = (request: Request) =>
 export function useMultipartUploads<TContext extends Record<string, any> = Record<string, unknown>>(
   options: MultipartUploadsOptions = {},
 ): Plugin<TContext> {
-  const maxFileSize = options.maxFileSize ?? 20 * 1024 * 1024;
+  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_UPLOAD_BYTES;
   const maxFiles = options.maxFiles ?? 1;
   const maxFieldSize = options.maxFieldSize ?? 1_048_576;
   const spoolRoot = options.spoolDirectory ?? tmpdir();

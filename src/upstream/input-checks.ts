@@ -4,7 +4,7 @@
  */
 import { InputRejected, type UpstreamError } from './errors.js';
 import type { UpstreamTransport } from './transport/index.js';
-import { FILE_ID, USER_NAME, isValidFileId, isValidUserName } from './vocabulary.js';
+import { ABSOLUTE_PATH, FILE_ID, USER_NAME, isValidFileId, isValidUserName } from './vocabulary.js';
 
 export interface InputChecks {
   reject(endpoint: string, message: string): UpstreamError;
@@ -32,8 +32,7 @@ export function inputChecks(transport: Pick<UpstreamTransport, 'coerce'>): Input
       if (typeof value !== 'string' || value.trim() === '') throw reject(endpoint, `${name} must not be empty`);
     },
     path(endpoint, name, path) {
-      const bad = typeof path !== 'string' || !path.startsWith('/') || path.length > 1024 || /[\u0000-\u001f]/.test(path) || path.split('/').includes('..');
-      if (bad) throw reject(endpoint, `${name} must be an absolute path of at most 1024 characters, without ".."`);
+      if (!ABSOLUTE_PATH.test(path)) throw reject(endpoint, `${name} ${ABSOLUTE_PATH.message}`);
     },
     oneOf(endpoint, name, value, allowed) {
       if (value !== undefined && !allowed.includes(value)) throw reject(endpoint, `${name} must be one of ${allowed.join(', ')}`);

@@ -17,11 +17,39 @@ export const USER_NAME: InputRule = {
   message: 'a user name is 1 to 128 characters of A-Z a-z 0-9 . _ @ -',
 };
 
-/** An upstream file id goes into a path: 1 to 256 URL-safe characters, and not a dot segment. */
-export const FILE_ID: InputRule = {
-  pattern: /^(?!\.+$)[A-Za-z0-9._~:-]{1,256}$/,
-  message: 'must be a file id (1 to 256 characters of A-Z a-z 0-9 . _ ~ : -)',
-};
+/** What an id that goes into a path may be: 1 to 256 URL-safe characters, and not a dot segment. */
+const ID_PATTERN = /^(?!\.+$)[A-Za-z0-9._~:-]{1,256}$/;
+const ID_CHARS = '1 to 256 characters of A-Z a-z 0-9 . _ ~ : -';
+
+/** An upstream file id (Synvo's files). */
+export const FILE_ID: InputRule = { pattern: ID_PATTERN, message: `must be a file id (${ID_CHARS})` };
+/** A MemSync memory id: it goes into a path as a file id does, the same pattern. */
+export const MEMORY_ID: InputRule = { pattern: ID_PATTERN, message: `must be a memory id (${ID_CHARS})` };
+/** Synvo's id of an answer message (`ask(parentId)` threads a follow-up on it): the same pattern. */
+export const MESSAGE_ID: InputRule = { pattern: ID_PATTERN, message: `must be a message id (${ID_CHARS})` };
+
+/** Earlier messages one question may carry (`ask(history)`). */
+export const HISTORY = { max: 50, message: 'may hold at most 50 messages' } as const;
+
+/** C0 control characters and DEL: never part of a name, an id or a path that goes upstream. */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+export function hasControlCharacters(value: string): boolean {
+  return CONTROL_CHARACTERS.test(value);
+}
+
+/** Longest path in the user's Synvo tree. */
+export const MAX_PATH_CHARS = 1024;
+
+/**
+ * A path in the user's Synvo tree: absolute, at most MAX_PATH_CHARS characters, no `..` segment, no
+ * control characters. The domain's folder and item-path rules narrow it further.
+ */
+export const ABSOLUTE_PATH = {
+  test: (path: unknown): path is string =>
+    typeof path === 'string' && path.startsWith('/') && path.length <= MAX_PATH_CHARS && !hasControlCharacters(path) && !path.split('/').includes('..'),
+  message: `must be an absolute path of at most ${MAX_PATH_CHARS} characters, without ".." or control characters`,
+} as const;
 
 /** True when `name` is a valid memgate user name. */
 export function isValidUserName(name: unknown): name is string {

@@ -9,7 +9,7 @@ import { UpstreamError } from '../errors.js';
 import { inputChecks, type InputChecks } from '../input-checks.js';
 import type { UpstreamRequest, UpstreamTransport } from '../transport/index.js';
 import type { MemSyncScoping } from '../types.js';
-import { BIO_FORMATS, BIO_STYLES, MEMORY_CATEGORY_NAMES, isValidFileId, type BioFormat, type BioStyle } from '../vocabulary.js';
+import { BIO_FORMATS, BIO_STYLES, MEMORY_CATEGORY_NAMES, MEMORY_ID, type BioFormat, type BioStyle } from '../vocabulary.js';
 
 /** Who a request is for: the key to send, and the `user_id` to add in user-param mode. */
 export interface Scope {
@@ -41,7 +41,7 @@ function memsyncChecks(check: InputChecks): MemSyncChecks {
   return {
     ...check,
     memoryId(endpoint, id) {
-      if (!isValidFileId(id)) throw check.reject(endpoint, 'memory id must be 1 to 256 characters of A-Z a-z 0-9 . _ ~ : -');
+      if (!MEMORY_ID.pattern.test(id)) throw check.reject(endpoint, `memory id ${MEMORY_ID.message}`);
     },
     category: (endpoint, category) => check.oneOf(endpoint, 'category', category, MEMORY_CATEGORY_NAMES),
     formatStyle(endpoint, format, style) {

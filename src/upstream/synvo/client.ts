@@ -9,7 +9,7 @@ import type { ErrorBodyInfo } from '../errors.js';
 import { inputChecks, type InputChecks } from '../input-checks.js';
 import { createUpstreamTransport } from '../transport/index.js';
 import type { AskInput, EventsQuery, SynvoClient, UploadInput, UpstreamClientConfig } from '../types.js';
-import { isValidFileId } from '../vocabulary.js';
+import { FILE_ID, HISTORY, MESSAGE_ID, MESSAGE_ROLES, isValidFileId } from '../vocabulary.js';
 import { answerForm, askStream } from './ask-stream.js';
 import { fileMethods, fileNotFound } from './files.js';
 import { readAnswer } from './schemas/answer.js';
@@ -45,9 +45,6 @@ function uploadForm(user: string, file: UploadInput, path: string): FormData {
 /** Synvo's own 404 for a sub-user without data (`{"error":"User not found","detail":...}`): an empty answer. */
 const userNotFound = (body: ErrorBodyInfo) => /\buser not found\b/i.test(body.message ?? '');
 
-/** Earlier turns one question may carry. */
-export const MAX_HISTORY_TURNS = 50;
-
 const asInput = (question: string | AskInput): AskInput => (typeof question === 'string' ? { question } : question);
 
 /** Synvo's own checks besides the shared ones: a question with its history, an events window, an upload. */
@@ -56,15 +53,17 @@ function synvoChecks(check: InputChecks) {
     question(endpoint: string, input: AskInput) {
       check.text(endpoint, 'question', input?.question);
       const history = input.history ?? [];
-      if (history.length > MAX_HISTORY_TURNS) throw check.reject(endpoint, `history may hold at most ${MAX_HISTORY_TURNS} messages`);
+      if (history.length > HISTORY.max) throw check.reject(endpoint, `history ${HISTORY.message}`);
+      const roles: readonly string[] = MESSAGE_ROLES;
       history.forEach((turn, i) => {
-        if (!turn || !['user', 'assistant', 'system'].includes(turn.role) || typeof turn.content !== 'string') {
-          throw check.reject(endpoint, `history[${i}] must have a role (user, assistant, system) and a string content`);
+        if (!turn || !roles.includes(turn.role) || typeof turn.content !== 'string') {
+          throw check.reject(endpoint, `history[${i}] must have a role (${roles.join(', ')}) and a string content`);
         }
       });
-      const idRule = '1 to 256 characters of A-Z a-z 0-9 . _ ~ : -';
-      for (const id of input.fileIds ?? []) if (!isValidFileId(id)) throw check.reject(endpoint, `file ids must be ${idRule}`);
-      if (input.parentId !== undefined && !isValidFileId(input.parentId)) throw check.reject(endpoint, `parent id must be ${idRule}`);
+      (input.fileIds ?? []).forEach((id, i) => {
+        if (!isValidFileId(id)) throw check.reject(endpoint, `fileIds[${i}] ${FILE_ID.message}`);
+      });
+      if (input.parentId !== undefined && !MESSAGE_ID.pattern.test(input.parentId)) throw check.reject(endpoint, `parent id ${MESSAGE_ID.message}`);
     },
     eventsQuery(query: EventsQuery) {
       const limit = query.limit ?? 10;
