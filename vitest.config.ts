@@ -31,7 +31,7 @@ export default defineConfig({
         test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'] },
       },
       {
-        // Hostile requests on every transport (issue 15): `npx vitest run --project hostile`.
+        // Hostile requests on every transport (malformed, oversized, slow or abusive clients): `npx vitest run --project hostile`.
         extends: true,
         test: { name: 'hostile', include: ['test/hostile/**/*.test.ts'] },
       },

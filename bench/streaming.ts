@@ -1,5 +1,5 @@
 /**
- * Streaming answers (issue 6): `npx tsx bench/streaming.ts` (not part of `npm test`).
+ * Streaming answers, time to first token and memory per idle subscription: `npx tsx bench/streaming.ts` (not part of `npm test`).
  *
  * 1. Time to first token and tokens/s of one answer, sequentially, straight from the Synvo
  *    emulator (SSE, first token after 50 ms, then one every 5 ms) and through memgate's
