@@ -5,6 +5,7 @@ export const faultSchema = z.object({
   route: z.string().min(1),
   kind: z.enum(['latency', 'status', 'rateLimit', 'malformed', 'reset', 'truncate', 'slowStream', 'cutStream', 'stall', 'shape', 'streamError']),
   times: z.number().int().positive().optional(),
+  skip: z.number().int().nonnegative().optional(),
   ms: z.number().nonnegative().optional(),
   jitterMs: z.number().nonnegative().optional(),
   status: z.number().int().min(100).max(599).optional(),
@@ -18,6 +19,8 @@ export const faultSchema = z.object({
 interface ArmedFault {
   spec: FaultSpec;
   remaining: number;
+  /** Matching calls still let through before the fault applies. */
+  skip: number;
 }
 
 /** Faults armed per route; each use of a counted fault spends one of its `times`. */
@@ -25,7 +28,7 @@ export class FaultStore {
   #faults: ArmedFault[] = [];
 
   add(spec: FaultSpec): void {
-    this.#faults.push({ spec, remaining: spec.times ?? Number.POSITIVE_INFINITY });
+    this.#faults.push({ spec, remaining: spec.times ?? Number.POSITIVE_INFINITY, skip: spec.skip ?? 0 });
   }
 
   clear(): void {
@@ -39,6 +42,10 @@ export class FaultStore {
     );
     if (index < 0) return undefined;
     const armed = this.#faults[index]!;
+    if (armed.skip > 0) {
+      armed.skip -= 1;
+      return undefined;
+    }
     armed.remaining -= 1;
     if (armed.remaining <= 0) this.#faults.splice(index, 1);
     return armed.spec;

@@ -218,7 +218,7 @@ export function createEmulator(kit: EmulatorKitOptions, routes: RouteDefinition[
         emulator: kit.service,
         routes: Object.fromEntries(routes.map((r) => [r.id, `${r.method} ${r.paths.join(' | ')}`])),
         controls: {
-          'POST /__emulator/faults': 'arm a fault: {route, kind, ...options, times?}',
+          'POST /__emulator/faults': 'arm a fault: {route, kind, ...options, times?, skip?}',
           'DELETE /__emulator/faults': 'clear every fault',
           'GET /__emulator/calls': 'calls per route and per user, and open answer streams',
           'DELETE /__emulator/calls': 'reset the call counters',

@@ -16,6 +16,8 @@ export interface FaultSpec {
   kind: FaultKind;
   /** How many calls the fault applies to; absent: until cleared. */
   times?: number;
+  /** How many matching calls go through untouched before the fault applies (the 2nd call failing: 1); absent: 0. */
+  skip?: number;
   ms?: number;
   jitterMs?: number;
   status?: number;

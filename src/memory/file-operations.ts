@@ -3,7 +3,7 @@
  * thumbnails, web pages, and the checks of a question with its conversation (the files it names
  * must be the user's own).
  */
-import type { AskInput, ConversationTurn, DownloadLink, SynvoFileEntry, UploadInput } from '../upstream/types.js';
+import type { AskInput, ConversationTurn, DownloadLink, SynvoFileEntry, UploadInput, WebpageResult } from '../upstream/types.js';
 import * as rules from './input-rules.js';
 import type { Operation } from './operation.js';
 import { isNotFound } from './states.js';
@@ -119,8 +119,13 @@ export async function addWebpage(op: Operation, user: string, args: WebpageArgs)
   const folder = rules.folder('path', args.path);
   const name = rules.fileName('name', args.name);
   const { clients, invalidator, live } = op.deps;
-  const result = await clients.synvo.addWebpage(user, { url, ...(folder ? { path: folder } : {}), ...(name ? { name } : {}) }, { signal: op.signal });
-  await invalidator.after('addWebpage', user);
+  let result: WebpageResult;
+  try {
+    result = await clients.synvo.addWebpage(user, { url, ...(folder ? { path: folder } : {}), ...(name ? { name } : {}) }, { signal: op.signal });
+  } finally {
+    // Even a failed add may have happened upstream (timeout after the fact).
+    await invalidator.after('addWebpage', user);
+  }
   await live.trackUpload(user, result.fileId, result.timestamp);
   return { ...result, renamed: false, size: 0, mimeType: 'text/html' };
 }

@@ -3,6 +3,7 @@
  * reads and live state (open subscriptions, pollers, statuses; on every instance) dropped.
  */
 import { isUpstreamError } from '../upstream/errors.js';
+import { BATCH_DELETE_SIZE } from '../upstream/memsync/memories.js';
 import * as rules from './input-rules.js';
 import type { Operation } from './operation.js';
 import { isNotFound, memsyncNotConnected } from './states.js';
@@ -65,7 +66,10 @@ export async function forgetUser(op: Operation, user: string): Promise<ForgetRep
       ids.push(...listed.items.map((m) => m.id));
       if (page >= listed.totalPages || listed.items.length === 0) break;
     }
-    if (ids.length > 0) report.memoriesDeleted = (await clients.memsync.deleteMemories(user, ids, call)).deleted.length;
+    // One batch per call, counted as it goes: a later batch failing leaves the earlier ones counted.
+    for (let i = 0; i < ids.length; i += BATCH_DELETE_SIZE) {
+      report.memoriesDeleted += (await clients.memsync.deleteMemories(user, ids.slice(i, i + BATCH_DELETE_SIZE), call)).deleted.length;
+    }
   } catch (error) {
     // No MemSync account linked: MemSync holds nothing of the user through this gateway.
     if (!memsyncNotConnected(error)) fail('memsync', null, error);

@@ -113,6 +113,30 @@ describe('files and folders, downloads, thumbnails and web pages through the gat
     });
   });
 
+  describe('the drop after each write', () => {
+    const LISTING = { route: 'fileList', query: `{ user(name: "default") { files { path } } }` };
+    const SEARCH = { route: 'search', query: `{ user(name: "default") { searchFiles(query: "wellfest invitation") { id } } }` };
+    const writes = [
+      { write: 'createFolder', mutation: () => `mutation { createFolder(path: "/archive", user: "default") { id } }`, reads: [LISTING] },
+      { write: 'moveFile', mutation: () => `mutation { moveFile(from: "/events/wellfest-invitation.txt", to: "/events/wellfest.txt", user: "default") { id } }`, reads: [LISTING, SEARCH] },
+      { write: 'addWebpage', mutation: () => `mutation { addWebpage(url: "${siteUrl}/reef", user: "default") { id } }`, reads: [LISTING] },
+      // A refused write may still have been applied upstream: it drops the same reads.
+      { write: 'addWebpage refused (422)', mutation: () => `mutation { addWebpage(url: "${siteUrl}/gone", user: "default") { id } }`, reads: [LISTING] },
+    ];
+    it.each(writes)('$write: a repeated read before it costs no call, the same read after it exactly one', async ({ mutation, reads }) => {
+      const counts = () => reads.map((r) => h.calls('synvo', r.route, 'default'));
+      for (const read of reads) await gw.post(read.query);
+      const cached = counts();
+      for (const read of reads) await gw.post(read.query);
+      expect(counts()).toEqual(cached);
+      await gw.post(mutation());
+      // Counted from after the write: moveFile reads the destination's folder itself to answer.
+      const written = counts();
+      for (const read of reads) expect((await gw.post(read.query)).json.errors).toBeUndefined();
+      expect(counts()).toEqual(written.map((n) => n + 1));
+    });
+  });
+
   describe('UserFile.downloadUrl and UserFile.thumbnail', () => {
     it('gives a working signed URL and a PNG data: URL, each one call, none when read again', async () => {
       const query = `{ user(name: "default") { file(id: "f_default_campus_photo") { downloadUrl thumbnail(maxSize: 64) } } }`;

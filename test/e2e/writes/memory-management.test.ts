@@ -138,6 +138,30 @@ describe('memory management and forgetting a user through the gateway', () => {
     });
   });
 
+  // After the biography tests: the reads it caches would spare them a call.
+  describe('the drop after each memory write', () => {
+    const PROFILE = `{ user(name: "alex") { memoryProfile { stats { totalMemories } } } }`;
+    const BIO = `{ user(name: "alex") { biography { __typename } } }`;
+    const writes = [
+      { write: 'updateMemory', mutation: `mutation { updateMemory(id: "mem_000014", importance: 0.9, user: "alex") { id } }` },
+      { write: 'deleteMemories', mutation: `mutation { deleteMemories(ids: ["mem_000013"], user: "alex") { deleted } }` },
+      { write: 'updateBiography', mutation: `mutation { updateBiography(text: "Alex builds ML tools.", manualOverride: true, user: "alex") { __typename } }` },
+    ];
+    it.each(writes)('$write: memoryProfile and biography cached before, each read afresh once after', async ({ mutation }) => {
+      const counts = () => [h.calls('memsync', 'profile'), h.calls('memsync', 'bio')];
+      await gw.post(PROFILE);
+      await gw.post(BIO);
+      const cached = counts();
+      await gw.post(PROFILE);
+      await gw.post(BIO);
+      expect(counts()).toEqual(cached);
+      expect((await gw.post(mutation)).json.errors).toBeUndefined();
+      await gw.post(PROFILE);
+      await gw.post(BIO);
+      expect(counts()).toEqual(cached.map((n) => n + 1));
+    });
+  });
+
   describe('forgetUser', () => {
     it('deletes every file and memory of the user, disconnects MemSync, reports it, and a second run finds nothing left', async () => {
       await gw.post(`{ user(name: "alex") { files { name } memoryList { total } } }`);
@@ -168,6 +192,29 @@ describe('memory management and forgetting a user through the gateway', () => {
       });
       const second = await gw.post(`mutation { forgetUser(user: "default", confirm: true) { filesDeleted memoriesDeleted complete } }`);
       expect(second.json.data.forgetUser).toEqual({ filesDeleted: 1, memoriesDeleted: 3, complete: true });
+    });
+
+    it('counts the batches deleted before a later batch fails, and a re-run deletes the rest', async () => {
+      // A user of its own with 110 memories: two batch calls, of 100 and of 10.
+      const apiKey = await h.connectMemSync('bulk');
+      const sentences = Array.from({ length: 110 }, (_, i) => `I keep notebook number ${i + 1} on my shelf.`).join(' ');
+      const stored = await fetch(`${h.memsync.apiUrl}/memories`, {
+        method: 'POST',
+        headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ messages: [{ role: 'user', content: sentences }], agent_id: 'test', thread_id: 'forget', source: 'chat' }),
+      });
+      expect(stored.status).toBeLessThan(300);
+      h.memsync.controls.addFault({ route: 'memoriesBatchDelete', kind: 'status', status: 500, skip: 1, times: 1 });
+      const first = await gw.post(`mutation { forgetUser(user: "bulk", confirm: true) { memoriesDeleted memsyncDisconnected complete failures { service target code } } }`);
+      expect(first.json.data.forgetUser).toEqual({
+        memoriesDeleted: 100,
+        memsyncDisconnected: false,
+        complete: false,
+        failures: [{ service: 'MEMSYNC', target: null, code: 'UPSTREAM_UNAVAILABLE' }],
+      });
+      expect(h.calls('memsync', 'memoriesBatchDelete')).toBe(2);
+      const second = await gw.post(`mutation { forgetUser(user: "bulk", confirm: true) { memoriesDeleted memsyncDisconnected complete } }`);
+      expect(second.json.data.forgetUser).toEqual({ memoriesDeleted: 10, memsyncDisconnected: true, complete: true });
     });
 
     it('needs confirm: true, and lets a JWT caller forget only itself', async () => {
