@@ -30,6 +30,11 @@ describe('loadConfig', () => {
     expect(config.auth).toEqual({ jwtSecret: DEV_JWT_SECRET, jwksUrl: null, serviceKeys: [DEV_SERVICE_KEY], development: true });
   });
 
+  test('uploads are limited to 100 MiB unless MEMGATE_MAX_UPLOAD_MB says otherwise', () => {
+    expect(loadConfig({}).graph.maxUploadBytes).toBe(104_857_600);
+    expect(loadConfig({ MEMGATE_MAX_UPLOAD_MB: '2' }).graph.maxUploadBytes).toBe(2 * 1024 * 1024);
+  });
+
   test('the config is frozen, nested objects included', () => {
     const config = loadConfig({});
     expect(Object.isFrozen(config)).toBe(true);

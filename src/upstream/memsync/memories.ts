@@ -105,7 +105,8 @@ export async function updateMemory(call: MemSyncCall, user: string, id: string, 
       // A write: replayed only when it provably never reached MemSync.
       retry: 'unsent',
       ownNotFound: (body) => body.upstreamCode === 'MEMORY_NOT_FOUND',
-      statusCodes: { 400: 'BAD_USER_INPUT' },
+      // 422: a valid request MemSync cannot process (its introduction's table): the caller's edit.
+      statusCodes: { 400: 'BAD_USER_INPUT', 422: 'BAD_USER_INPUT' },
       signal: opts?.signal,
     }, scope),
     (res) => readUpdatedMemory(unwrapEnvelope(res.body)),

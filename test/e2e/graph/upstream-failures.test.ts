@@ -2,7 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { FaultSpec } from '../../../emulators/core/types.js';
 import { FullViewDocument } from './operations.js';
-import { MEMSYNC_CANARY_KEY, SYNVO_CANARY_KEY, errorAt, startGraphHarness, type GraphHarness } from './harness.js';
+import { MEMSYNC_CANARY_KEY, SYNVO_CANARY_KEY, asService, errorAt, startGraphHarness, type GraphHarness } from './harness.js';
 
 // One attempt per call keeps each failure quick and its code exact; the timeouts leave the healthy
 // calls of a loaded machine ample time (the latency fault is three times the timeout, past undici's
@@ -67,6 +67,33 @@ describe('one upstream endpoint failing', () => {
     expect(res.errors).toHaveLength(1);
     expectUpstreamError(errorAt(res.errors, ['user', field]), service, expected);
     for (const other of endpoints.filter((e) => e.field !== field)) expect(user[other.field], other.field).not.toBeNull();
+    expect(res.text).not.toContain(SYNVO_CANARY_KEY);
+    expect(res.text).not.toContain(MEMSYNC_CANARY_KEY);
+  });
+});
+
+// The files and memory-management reads, each asked alone beside `name` (the listing `file(id)` reads
+// is the one `files` reads, so they cannot share the full view's one-failure-per-field check).
+const readFields: { field: string; service: 'synvo' | 'memsync'; route: string; selection: string; path: string[] }[] = [
+  { field: 'files', service: 'synvo', route: 'fileList', selection: 'files { name }', path: ['user', 'files'] },
+  { field: 'downloadUrl', service: 'synvo', route: 'download', selection: 'file(id: "f_default_wellfest") { name downloadUrl }', path: ['user', 'file', 'downloadUrl'] },
+  { field: 'thumbnail', service: 'synvo', route: 'thumbnail', selection: 'file(id: "f_default_campus_photo") { name thumbnail }', path: ['user', 'file', 'thumbnail'] },
+  { field: 'memoryProfile', service: 'memsync', route: 'profile', selection: 'memoryProfile { lastUpdated }', path: ['user', 'memoryProfile'] },
+  { field: 'memoryList', service: 'memsync', route: 'memoriesList', selection: 'memoryList { total }', path: ['user', 'memoryList'] },
+];
+const readCases = readFields.flatMap((e) => faults.map((f) => ({ ...e, ...f })));
+
+describe('one files or memory-management read failing', () => {
+  test.each(readCases)('$field ($service $route) with $name: null with $expected.code, one call, the rest resolves', async ({ service, route, selection, path, fault, expected }) => {
+    const emulator = service === 'synvo' ? h.synvo : h.memsync;
+    emulator.controls.addFault({ route, ...fault } as FaultSpec);
+    const res = await h.post({ query: `{ user(name: "default") { name ${selection} } }` }, asService);
+    expect(res.status).toBe(200);
+    expect(res.json.data.user.name).toBe('default');
+    expect(path.reduce((value, key) => value?.[key], res.json.data)).toBeNull();
+    expect(res.json.errors).toHaveLength(1);
+    expectUpstreamError(errorAt(res.json.errors, path), service, expected);
+    expect(emulator.controls.calls().routes[route]?.total).toBe(1);
     expect(res.text).not.toContain(SYNVO_CANARY_KEY);
     expect(res.text).not.toContain(MEMSYNC_CANARY_KEY);
   });

@@ -5,6 +5,7 @@ import { fetch } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunningEmulator } from '../../../emulators/core/types.js';
 import { signedUrlExpiry } from '../../../src/upstream/synvo/schemas/files.js';
+import { MAX_THUMBNAIL_BYTES } from '../../../src/upstream/synvo/thumbnail.js';
 import type { SynvoClient } from '../../../src/upstream/types.js';
 import { Harness, count, rejection } from './harness.js';
 
@@ -155,6 +156,28 @@ describe('Synvo client: folders, moves, downloads, thumbnails, web pages and con
       expect(await rejection(synvo.getThumbnail('default', 'f_default_campus_photo'))).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', status: 502 });
       expect(count(emu, 'thumbnail')).toBe(4);
     });
+  });
+
+  it('reads a thumbnail of exactly the bound, and takes one byte more for a bad response, each asked once', async () => {
+    // A loopback Synvo whose thumbnails are as large as the test says.
+    let size = 0;
+    let served = 0;
+    const big = createServer((_req, res) => {
+      served += 1;
+      res.writeHead(200, { 'content-type': 'image/png' });
+      res.end(Buffer.alloc(size, 1));
+    });
+    await new Promise<void>((resolve) => big.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = h.synvo(`http://127.0.0.1:${(big.address() as AddressInfo).port}`, { maxAttempts: 3 });
+      size = MAX_THUMBNAIL_BYTES;
+      expect((await client.getThumbnail('default', 'f_default_campus_photo'))?.bytes.length).toBe(MAX_THUMBNAIL_BYTES);
+      size = MAX_THUMBNAIL_BYTES + 1;
+      expect(await rejection(client.getThumbnail('default', 'f_default_campus_photo'))).toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE' });
+      expect(served).toBe(2);
+    } finally {
+      await new Promise((r) => big.close(r));
+    }
   });
 
   describe('addWebpage', () => {

@@ -246,6 +246,22 @@ describe('files and folders, downloads, thumbnails and web pages through the gat
     });
   });
 
+  // The gateway keeps a download URL until a minute before it expires: a URL that lives less than
+  // that minute is asked for at every read, one that lives an hour once.
+  it.each([
+    { life: 'shorter than the margin', downloadUrlTtlMs: 30_000, calls: 2 },
+    { life: 'an hour', downloadUrlTtlMs: 3_600_000, calls: 1 },
+  ])('never keeps a download URL past its life: a URL living $life is asked for $calls time(s) by two reads', async ({ downloadUrlTtlMs, calls }) => {
+    const own = await startWritesHarness({ synvo: { downloadUrlTtlMs } });
+    try {
+      const query = `{ user(name: "default") { file(id: "f_default_campus_photo") { downloadUrl } } }`;
+      for (let i = 0; i < 2; i++) expect((await own.instances[0]!.post(query)).json.data.user.file.downloadUrl).toMatch(/^http/);
+      expect(own.calls('synvo', 'download')).toBe(calls);
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('takes MEMGATE_MAX_UPLOAD_MB as the upload limit', async () => {
     const small = await startWritesHarness({ env: { MEMGATE_MAX_UPLOAD_MB: '0.001' } });
     try {
@@ -253,7 +269,9 @@ describe('files and folders, downloads, thumbnails and web pages through the gat
         { operations: { query: 'mutation($f: File!) { uploadFile(file: $f, user: "newcomer") { id } }', variables: { f: null } }, map: { 0: ['variables.f'] }, files: { 0: new File([new Uint8Array(2000).fill(97)], 'big.txt') } },
         { ...asService },
       );
-      expect(JSON.stringify(res.json)).toMatch(/BAD_USER_INPUT|REQUEST_ENTITY_TOO_LARGE|413/);
+      // 0.001 MiB is 1048.576 bytes, rounded to 1049.
+      expect(res.status).toBe(413);
+      expect(res.json.errors).toEqual([{ message: expect.stringContaining('(1049 bytes)'), extensions: { code: 'BAD_USER_INPUT' } }]);
       expect(small.calls('synvo', 'upload')).toBe(0);
     } finally {
       await small.stop();

@@ -88,7 +88,7 @@ describe('memory management and forgetting a user through the gateway', () => {
       expect(page.json.data.user.memoryList.items.find((m: { id: string }) => m.id === 'mem_000001').text).toContain('software engineer');
     });
 
-    it('maps a 422-like refusal, a 429 and a 5xx of MemSync to typed errors, never sending a write twice', async () => {
+    it('maps a 429 and a 5xx of MemSync to typed errors, never sending a write twice, and refuses an empty edit before calling MemSync', async () => {
       h.memsync.controls.addFault({ route: 'memoryUpdate', kind: 'rateLimit', retryAfter: 9, times: 1 });
       const limited = await gw.post(`mutation { updateMemory(id: "mem_000001", importance: 0.1, user: "alex") { id } }`);
       expect(limited.json.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: 9, service: 'memsync' });
