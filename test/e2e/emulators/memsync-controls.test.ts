@@ -78,6 +78,13 @@ describe('MemSync emulator: auth, rate limits, faults, counters and reset', () =
       expect((await getBio(emu.url, { user_id: 'alex' })).status).toBe(200);
     });
 
+    it('lets `skip` calls through untouched before the fault applies', async () => {
+      expect((await addFault(emu.url, { route: 'bio', kind: 'status', status: 503, skip: 2, times: 1 })).status).toBe(200);
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await getBio(emu.url, { user_id: 'alex' })).status);
+      expect(statuses).toEqual([200, 200, 503, 200]);
+    });
+
     it('answers an injected rateLimit with Retry-After and the MemSync error body', async () => {
       await addFault(emu.url, { route: 'memories', kind: 'rateLimit', retryAfter: 7, times: 1 });
       const res = await storeMemories(emu.url, 'sam', ['I love tea.']);
