@@ -26,7 +26,7 @@ import {
 import type { ChatMessage, ConversationTurn, UploadInput } from '../upstream/types.js';
 
 export { BIO_FORMATS, BIO_STYLES, hasControlCharacters, isValidUserName };
-export { FILE_ID, MEMORY_ID, MESSAGE_ID } from '../upstream/vocabulary.js';
+export { FILE_ID, MEMORY_ID, MESSAGE_ID, USER_NAME } from '../upstream/vocabulary.js';
 
 const INPUT_ERROR = Symbol.for('memgate.InputError');
 
@@ -85,6 +85,18 @@ export const MAX_QUESTION_CHARS = 32_000;
 export function userName(argument: string, name: string): string {
   if (!isValidUserName(name)) throw new InputError(argument, USER_NAME.message);
   return name;
+}
+
+/** Several user names (`users(names)`), duplicates removed, at most `max` distinct. */
+export function distinctUserNames(argument: string, names: readonly string[], max: number): string[] {
+  const distinct = [...new Set(names)];
+  if (distinct.length > max) throw new InputError(argument, `at most ${max} distinct names per request`);
+  return distinct;
+}
+
+/** `forgetUser(confirm)`: forgetting cannot be undone, so the caller says so. */
+export function forgetConfirmed(argument: string, confirm: boolean | null | undefined): void {
+  if (confirm !== true) throw new InputError(argument, 'must be true: forgetting a user deletes all their files and memories');
 }
 
 /** An id as the caller wrote it, trimmed, checked with `rule` (a file id unless said otherwise). */

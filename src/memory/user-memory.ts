@@ -36,15 +36,6 @@ import { createLoaders, type Loaders } from './loaders.js';
 import type { MemSyncConnectionState } from './memsync-accounts.js';
 import { memsyncNotConnected, type BiographyResult } from './states.js';
 
-
-
-
-
-
-
-
-
-
 const perUserKeysOff = () =>
   new rules.InputError('apiKey', 'this gateway serves MemSync through one operator key partitioned by user (MEMSYNC_SCOPING=user-param): there are no per-user keys');
 
@@ -135,15 +126,10 @@ export class UserMemory {
     return this.#load.ask.load({ user, text, conversation });
   }
 
-
-
-
-
   /** MemSync's profile of the user (bio summary, categories, insights, traits, stats); null before any memory. */
   memoryProfile(user: string): Promise<MemoryProfile | null> {
     return this.#load.memoryProfile.load(user);
   }
-
 
   /**
    * One prompt-ready block from both upstreams (src/context/): one round of parallel reads through
@@ -197,13 +183,6 @@ export class UserMemory {
       await this.#deps.invalidator.after('storeMemories', user);
     }
   }
-
-
-
-
-
-
-
 
   refreshBiography(user: string, args: Pick<BiographyArgs, 'format' | 'style'>): Promise<BiographyResult> {
     return memsync.refreshBiography(this.#op, user, args);

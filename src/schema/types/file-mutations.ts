@@ -4,7 +4,7 @@
  * followed until processed (see src/live), which refreshes the user's cached reads.
  */
 import { GraphQLError } from 'graphql';
-import { InputError, type ForgetFailure, type ForgetReport, type UploadedFile } from '../../memory/index.js';
+import { inputRules, type ForgetFailure, type ForgetReport, type UploadedFile } from '../../memory/index.js';
 import type { UploadInput } from '../../upstream/types.js';
 import { resolveTargetUser } from '../access.js';
 import { builder } from '../builder.js';
@@ -155,7 +155,7 @@ builder.mutationFields((t) => ({
     },
     resolve: (_root, args, ctx) => {
       const user = resolveTargetUser(ctx, args.user);
-      if (args.confirm !== true) throw new InputError('confirm', 'must be true: forgetting a user deletes all their files and memories');
+      inputRules.forgetConfirmed('confirm', args.confirm);
       return ctx.memory.forgetUser(user);
     },
   }),

@@ -1,7 +1,7 @@
 /** `User` and the root fields that reach one: `viewer`, `user(name)`, `users(names)`. */
 import { builder } from '../builder.js';
 import { authorizeUser, viewerName } from '../access.js';
-import { InputError } from '../../memory/index.js';
+import { inputRules } from '../../memory/index.js';
 
 /** A user is only a name; each field fetches what it needs through the request's domain object. */
 export interface UserRef {
@@ -31,7 +31,7 @@ builder.queryFields((t) => ({
     args: {
       name: t.arg.string({
         required: true,
-        description: 'The user name: 1 to 128 characters of A-Z a-z 0-9 . _ @ -',
+        description: `The user's name (${inputRules.USER_NAME.message}).`,
       }),
     },
     resolve: (_root, args, ctx) => ({ name: authorizeUser(ctx, args.name, 'name') }),
@@ -43,14 +43,11 @@ builder.queryFields((t) => ({
     args: {
       names: t.arg.stringList({
         required: true,
-        description: 'User names (each 1 to 128 characters of A-Z a-z 0-9 . _ @ -); at most 100 distinct.',
+        description: `User names, at most 100 distinct; ${inputRules.USER_NAME.message}.`,
       }),
     },
     resolve: (_root, args, ctx) => {
-      const names = [...new Set(args.names)];
-      if (names.length > ctx.limits.maxUsers) {
-        throw new InputError('names', `at most ${ctx.limits.maxUsers} distinct names per request`);
-      }
+      const names = inputRules.distinctUserNames('names', args.names, ctx.limits.maxUsers);
       return names.map((name) => ({ name: authorizeUser(ctx, name, 'names') }));
     },
   }),
