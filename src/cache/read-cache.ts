@@ -2,16 +2,6 @@ import { LRUCache } from 'lru-cache';
 import type { CacheStore } from './cache-store.js';
 import { createSharedLoads } from './shared-loads.js';
 
-/** The kinds of upstream reads the gateway caches; each user has one namespace per kind. */
-export type CachedReadKind =
-  | 'profile' | 'events' | 'search' | 'answer' | 'files' | 'bio' | 'memories'
-  | 'download' | 'thumbnail' | 'memoryProfile' | 'memoryList';
-
-/** Every kind: what forgetting a user drops. */
-export const CACHED_READ_KINDS: readonly CachedReadKind[] = [
-  'profile', 'events', 'search', 'answer', 'files', 'bio', 'memories', 'download', 'thumbnail', 'memoryProfile', 'memoryList',
-];
-
 export interface ReadCacheOptions {
   store: CacheStore;
   /** Lifetime of profile, events, searches, answers, file lists and memory searches. 0 turns the whole read cache off. @default 30000 */
@@ -30,7 +20,11 @@ export interface ReadCacheStats {
  * (no user, no cache), concurrent identical misses share one upstream call, and a load that was
  * in flight while its namespace was invalidated is not written back.
  */
-export interface ReadCache {
+/**
+ * A cached read's kind is a name its user chooses (the domain's kinds are in
+ * `src/memory/cached-reads.ts`); each user has one namespace per kind.
+ */
+export interface ReadCache<K extends string = string> {
   /** Default lifetime of short-lived reads, in ms. */
   readonly ttlMs: number;
   /**
@@ -40,7 +34,7 @@ export interface ReadCache {
    * aborted (through the signal `load` receives) only once every caller waiting on it has gone.
    */
   read<T>(
-    kind: CachedReadKind,
+    kind: K,
     user: string,
     args: unknown,
     load: (signal: AbortSignal | undefined) => Promise<T>,
@@ -48,9 +42,9 @@ export interface ReadCache {
     signal?: AbortSignal,
   ): Promise<T>;
   /** Stores a value just read from the upstream (e.g. a regenerated biography). */
-  put(kind: CachedReadKind, user: string, args: unknown, value: unknown, ttlMs: number): Promise<void>;
+  put(kind: K, user: string, args: unknown, value: unknown, ttlMs: number): Promise<void>;
   /** Drops every cached read of these kinds for this user. */
-  invalidate(user: string, kinds: readonly CachedReadKind[]): Promise<void>;
+  invalidate(user: string, kinds: readonly K[]): Promise<void>;
   stats(): ReadCacheStats;
   close(): Promise<void>;
 }
@@ -108,7 +102,7 @@ export function createReadCache(options: ReadCacheOptions): ReadCache {
   const stats: ReadCacheStats = { hits: 0, misses: 0 };
 
   // The user in braces is a Redis Cluster hash tag: every namespace of one user maps to one slot.
-  const namespaceOf = (kind: CachedReadKind, user: string) => `${kind}:{${user}}`;
+  const namespaceOf = (kind: string, user: string) => `${kind}:{${user}}`;
 
   /** The stored value, else `load()`'s, written back for `ttlMs(value)`. */
   async function readThrough<T>(namespace: string, field: string, load: (signal: AbortSignal) => Promise<T>, ttlMs: ((value: T) => number) | undefined, signal: AbortSignal): Promise<T> {
@@ -133,7 +127,7 @@ export function createReadCache(options: ReadCacheOptions): ReadCache {
   return {
     ttlMs: defaultTtl,
     async read<T>(
-      kind: CachedReadKind,
+      kind: string,
       user: string,
       args: unknown,
       load: (signal: AbortSignal | undefined) => Promise<T>,

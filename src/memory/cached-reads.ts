@@ -7,6 +7,16 @@ import type { ReadCache } from '../cache/read-cache.js';
 import type { BioFormat, BioStyle, CallOptions, DownloadLink, MemSyncClient, SynvoClient, Thumbnail } from '../upstream/types.js';
 import { biographyNotReady, toBiography, type BiographyResult } from './states.js';
 
+/**
+ * The kinds of upstream reads the gateway caches, one namespace per user and kind. A new cached
+ * read adds its kind here, its read below, its loader in `loaders.ts` and the writes that drop it
+ * in `invalidation.ts`.
+ */
+export const CACHED_READ_KINDS = [
+  'profile', 'events', 'search', 'answer', 'files', 'bio', 'memories', 'download', 'thumbnail', 'memoryProfile', 'memoryList',
+] as const;
+export type CachedReadKind = (typeof CACHED_READ_KINDS)[number];
+
 export interface UpstreamClients {
   synvo: SynvoClient;
   memsync: MemSyncClient;
@@ -50,7 +60,7 @@ export interface CachedReadsOptions {
   bioMaxTtlMs?: number;
 }
 
-export function createCachedReads(clients: UpstreamClients, cache: ReadCache, options: CachedReadsOptions = {}): CachedReads {
+export function createCachedReads(clients: UpstreamClients, cache: ReadCache<CachedReadKind>, options: CachedReadsOptions = {}): CachedReads {
   const bioMaxTtl = options.bioMaxTtlMs ?? 86_400_000;
   const bioTtl = (result: BiographyResult) =>
     result.kind === 'biography' ? Math.min(result.bio.expiresAt.getTime() - Date.now(), bioMaxTtl) : cache.ttlMs;

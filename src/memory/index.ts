@@ -3,8 +3,8 @@
  * calls `createMemory` once with the parts it built; every request gets its own `UserMemory`
  * from `forRequest(signal)`. To add an upstream operation: the client method (`src/upstream/`),
  * one `UserMemory` method with its input rule (`input-rules.ts`) and, for a write, its row in
- * `invalidation.ts` (a cached read: a kind in `cache/read-cache.ts` and a read in
- * `cached-reads.ts`), one schema field. See the README's Architecture section.
+ * `invalidation.ts` (a cached read: its kind and read in `cached-reads.ts`, its loader in
+ * `loaders.ts`), one schema field. See the README's Architecture section.
  */
 import type { ReadCache } from '../cache/read-cache.js';
 import type { LiveUpdates } from '../live/live-updates.js';

@@ -3,7 +3,8 @@
  * (through live updates): the kinds of a user's cached reads it makes stale. A new write adds
  * its row here; `Invalidator.after(write, user)` is the only way cached reads are dropped.
  */
-import { CACHED_READ_KINDS, type CachedReadKind, type ReadCache } from '../cache/read-cache.js';
+import type { ReadCache } from '../cache/read-cache.js';
+import { CACHED_READ_KINDS, type CachedReadKind } from './cached-reads.js';
 import type { FileStatus } from '../upstream/types.js';
 
 export const INVALIDATES = {
@@ -47,7 +48,7 @@ export interface Invalidator {
   afterFileSettled(user: string, status: FileStatus): Promise<void>;
 }
 
-export function createInvalidator(cache: Pick<ReadCache, 'invalidate'>): Invalidator {
+export function createInvalidator(cache: Pick<ReadCache<CachedReadKind>, 'invalidate'>): Invalidator {
   const after = (write: Write, user: string) => cache.invalidate(user, INVALIDATES[write]);
   return {
     after,
