@@ -3,7 +3,10 @@
  * message naming what is wrong (never the value). Rules across variables live in `policy.ts`.
  */
 import { z } from 'zod';
+import { DEFAULT_MAX_UPLOAD_BYTES } from '../memory/input-rules.js';
 import { CONVERSATION_FIELD } from '../upstream/vocabulary.js';
+
+const MIB = 1024 * 1024;
 
 /** `null` for a string that is not a URL (zod runs refinements even after a failed check). */
 export function parseUrl(value: string): URL | null {
@@ -140,7 +143,7 @@ export const envSchema = z.object({
   MEMGATE_PERSISTED_DOCUMENTS: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
   MEMGATE_MAX_UPLOAD_MB: z.preprocess(
     emptyToUndefined,
-    z.coerce.number({ invalid_type_error: 'must be a number of MiB' }).positive('must be more than 0').max(10_240, 'must be at most 10240').default(100),
+    z.coerce.number({ invalid_type_error: 'must be a number of MiB' }).positive('must be more than 0').max(10_240, 'must be at most 10240').default(DEFAULT_MAX_UPLOAD_BYTES / MIB),
   ),
   MEMGATE_RATE_LIMIT_USER_PER_MINUTE: positiveInt(120),
   MEMGATE_RATE_LIMIT_SERVICE_PER_MINUTE: positiveInt(1200),
