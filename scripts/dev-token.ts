@@ -3,12 +3,12 @@
  * when running on the emulators): `npm run dev-token -- alex [ttl]`, ttl like `1h` (default 12h).
  */
 import { ConfigError, loadConfig } from '../src/config.js';
-import { isValidUserName } from '../src/memory/input-rules.js';
+import { USER_NAME, isValidUserName } from '../src/memory/input-rules.js';
 import { mintDevToken } from '../src/server/dev-credentials.js';
 
 const [user = 'default', ttl = '12h'] = process.argv.slice(2);
 if (!isValidUserName(user)) {
-  console.error('The user name must be 1 to 128 characters of A-Z a-z 0-9 . _ @ -');
+  console.error(`Not a user name: ${USER_NAME.message}`);
   process.exit(1);
 }
 let secret: string | null;

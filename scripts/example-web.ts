@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Plugin } from 'graphql-yoga';
-import { isValidUserName } from '../src/memory/input-rules.js';
+import { USER_NAME, isValidUserName } from '../src/memory/input-rules.js';
 import { mintDevToken } from '../src/server/dev-credentials.js';
 
 export const EXAMPLE_WEB_PATH = '/demo';
@@ -49,7 +49,7 @@ export async function useExampleWeb({ jwtSecret }: ExampleWebOptions): Promise<P
       if (request.method === 'POST' && pathname === `${EXAMPLE_WEB_PATH}/session`) {
         const body = (await request.json().catch(() => null)) as { user?: unknown } | null;
         const user = typeof body?.user === 'string' ? body.user : '';
-        if (!isValidUserName(user)) return answer(JSON.stringify({ error: 'user: 1 to 128 characters of A-Z a-z 0-9 . _ @ -' }), 400, 'application/json');
+        if (!isValidUserName(user)) return answer(JSON.stringify({ error: `user: ${USER_NAME.message}` }), 400, 'application/json');
         return answer(JSON.stringify({ token: await mintDevToken({ secret: jwtSecret, user, expiresIn: '1h' }) }), 200, 'application/json');
       }
       return answer(JSON.stringify({ error: 'Not found' }), 404, 'application/json');

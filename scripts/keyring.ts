@@ -14,7 +14,7 @@
 import { Redis } from 'ioredis';
 import { ConfigError, loadConfigOrExit, loadKeyringNewSecret } from '../src/config.js';
 import { isPlausibleMemSyncKey, KeyringError, keyringStoreFor, openKeyring, rotateKeyring } from '../src/keyring/index.js';
-import { isValidUserName } from '../src/upstream/vocabulary.js';
+import { MEMSYNC_API_KEY, USER_NAME, isValidUserName } from '../src/upstream/vocabulary.js';
 
 const USAGE = 'usage: npm run keyring -- list | set <user> (key on stdin) | delete <user> | rotate';
 const [command, user] = process.argv.slice(2);
@@ -27,7 +27,7 @@ const config = loadConfigOrExit();
 if (!config.keyring) fail('MEMSYNC_SCOPING=user-param: there are no per-user MemSync keys to manage');
 const keyringConfig = config.keyring!;
 if (!command || !['list', 'set', 'delete', 'rotate'].includes(command)) fail(USAGE);
-if ((command === 'set' || command === 'delete') && !isValidUserName(user)) fail(`${command} needs a user name (1 to 128 characters of A-Z a-z 0-9 . _ @ -)\n${USAGE}`);
+if ((command === 'set' || command === 'delete') && !isValidUserName(user)) fail(`${command} needs a user name (${USER_NAME.message})\n${USAGE}`);
 
 const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 5_000, lazyConnect: true }) : null;
 redis?.on('error', () => {});
@@ -55,7 +55,7 @@ try {
       }
     } else if (command === 'set') {
       const key = await readStdin();
-      if (!isPlausibleMemSyncKey(key)) fail('stdin: expected one MemSync API key (8 to 512 visible ASCII characters)');
+      if (!isPlausibleMemSyncKey(key)) fail(`stdin: expected one MemSync API key; the input ${MEMSYNC_API_KEY.message}`);
       const entry = await keyring.set(user!, key);
       console.log(`keyring: ${user} linked (key …${entry.keyHint})`);
     } else {

@@ -26,7 +26,7 @@ import {
 import type { ChatMessage, ConversationTurn, UploadInput } from '../upstream/types.js';
 
 export { BIO_FORMATS, BIO_STYLES, hasControlCharacters, isValidUserName };
-export { FILE_ID, MEMORY_ID, MESSAGE_ID, USER_NAME } from '../upstream/vocabulary.js';
+export { CONVERSATION_FIELD, FILE_ID, MEMORY_ID, MESSAGE_ID, USER_NAME } from '../upstream/vocabulary.js';
 
 const INPUT_ERROR = Symbol.for('memgate.InputError');
 

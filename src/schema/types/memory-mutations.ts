@@ -41,7 +41,7 @@ builder.mutationField('storeMemories', (t) =>
         description: `The messages, oldest first (1 to ${inputRules.MAX_MESSAGES}); USER and ASSISTANT only (MemSync stores no SYSTEM message).`,
       }),
       threadId: t.arg.string({
-        description: 'The conversation they belong to (1 to 128 characters of A-Z a-z 0-9 . _ : @ -). Default: a new conversation.',
+        description: `The conversation they belong to (it ${inputRules.CONVERSATION_FIELD.message}). Default: a new conversation.`,
       }),
       source: t.arg.string({
         defaultValue: 'chat',
