@@ -52,7 +52,9 @@ export class EventsWatches {
       const subscriber = (event: SynvoEvent) => void push(event);
       const watch = this.#join(user, subscriber);
       this.#streams.add(stop);
+      this.#ctx.streams.add(user, stop);
       await stop;
+      this.#ctx.streams.delete(user, stop);
       this.#streams.delete(stop);
       watch.subscribers.delete(subscriber);
       if (!this.#watching(watch)) watch.poller?.wake();

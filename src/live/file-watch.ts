@@ -59,7 +59,9 @@ export class FileWatches {
       const watcher: Watcher = { push: (snapshot) => void push(snapshot), fail: (error) => stop(error) };
       if (channel.last) void push({ fileId, status: channel.last });
       channel.watchers.add(watcher);
+      this.#ctx.streams.add(user, stop);
       await stop;
+      this.#ctx.streams.delete(user, stop);
       channel.watchers.delete(watcher);
       if (!this.#wanted(channel)) channel.poller?.wake();
     });

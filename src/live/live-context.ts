@@ -4,6 +4,7 @@ import type { SynvoClient, SynvoEvent } from '../upstream/types.js';
 import type { Clock } from './leased-poller.js';
 import type { LivePubSub } from './live-pubsub.js';
 import type { LiveState } from './live-state.js';
+import type { UserStreams } from './user-streams.js';
 
 /** Kept after the end so late subscribers (other instances included) see the final status. */
 export const SNAPSHOT_TTL_MS = 3_600_000;
@@ -21,6 +22,8 @@ export interface LiveContext {
   onError(error: unknown, what: string): void;
   /** Aborted when the gateway stops: cancels upstream calls in flight. */
   readonly closing: AbortSignal;
+  /** Every open live stream by user, which forgetting the user ends (each stream adds its own stop). */
+  readonly streams: UserStreams;
   /** Keeps a background loop until it ends; `close` waits for them all. */
   spawn(loop: () => Promise<void>, what: string): void;
 }

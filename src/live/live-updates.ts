@@ -104,6 +104,7 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
   // Every poll in flight listens on it (one per watched user and file): not a leak, so no warning past 10.
   setMaxListeners(0, closing.signal);
   const loops = new Set<Promise<void>>();
+  const streams = new UserStreams();
   const ctx: LiveContext = {
     synvo: options.synvo,
     state: options.state,
@@ -112,6 +113,7 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
     eventsWindow: options.eventsWindow ?? 200,
     onError,
     closing: closing.signal,
+    streams,
     spawn(loop, what) {
       const running = loop().catch((error: unknown) => onError(error, what));
       loops.add(running);
@@ -132,7 +134,6 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
     leaseTtlMs: options.eventsLeaseTtlMs ?? Math.max(3 * eventsInterval, 10_000),
     onNewEvents: options.onNewEvents ?? (async () => {}),
   });
-  const streams = new UserStreams();
   const instanceId = randomUUID();
   const onUserForgotten = options.onUserForgotten ?? (async () => {});
   const dropUser = async (user: string) => {
@@ -155,12 +156,12 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
       }
     }, 'forgotten users');
   };
-  const follow = <T>(user: string, source: AsyncIterable<T>) => (listen(), streams.follow(user, source));
+  // The watches are Repeaters that add their own stop to `streams`: no wrapper per subscription.
   return {
-    watchFile: (user, fileId) => follow(user, files.watchFile(user, fileId)),
-    watchEvents: (user) => follow(user, events.watchEvents(user)),
+    watchFile: (user, fileId) => (listen(), files.watchFile(user, fileId)),
+    watchEvents: (user) => (listen(), events.watchEvents(user)),
     trackUpload: (user, fileId, uploadedAt) => (listen(), files.trackUpload(user, fileId, uploadedAt)),
-    followUser: follow,
+    followUser: (user, source) => (listen(), streams.follow(user, source)),
     async forgetUser(user) {
       await dropUser(user);
       ctx.pubsub.publish('forgotten', { user, origin: instanceId });

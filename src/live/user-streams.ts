@@ -22,20 +22,37 @@ export function isUserForgottenError(value: unknown): value is UserForgottenErro
   return typeof value === 'object' && value !== null && (value as { [USER_FORGOTTEN]?: unknown })[USER_FORGOTTEN] === true;
 }
 
+/** A stream's own stop (a Repeater's `stop`): forgetting the user calls it with UserForgottenError. */
+export type StreamStop = (error: UserForgottenError) => unknown;
+
 export class UserStreams {
-  readonly #open = new Map<string, Set<() => void>>();
+  readonly #open = new Map<string, Set<StreamStop>>();
+
+  /**
+   * Registers an open stream of the user by its own stop, so that no wrapper stands between the
+   * stream and its consumer (one less async-iterator layer per subscription). The stream removes it
+   * with `delete` when it ends.
+   */
+  add(user: string, stop: StreamStop): void {
+    const stops = this.#open.get(user);
+    if (stops) stops.add(stop);
+    else this.#open.set(user, new Set([stop]));
+  }
+
+  delete(user: string, stop: StreamStop): void {
+    const stops = this.#open.get(user);
+    if (stops?.delete(stop) && stops.size === 0) this.#open.delete(user);
+  }
 
   /**
    * `source` until it ends, its consumer returns, or the user is forgotten (then it throws
-   * UserForgottenError). The source is closed in the background either way: it may be parked on
-   * an upstream read.
+   * UserForgottenError), for a source that is not a Repeater of its own (an answer being written).
+   * The source is closed in the background either way: it may be parked on an upstream read.
    */
   follow<T>(user: string, source: AsyncIterable<T>): AsyncIterableIterator<T> {
     return new Repeater<T>(async (push, stop) => {
       const iterator = source[Symbol.asyncIterator]();
-      const end = () => stop(new UserForgottenError(user));
-      const ends = this.#open.get(user) ?? new Set<() => void>();
-      this.#open.set(user, ends.add(end));
+      this.add(user, stop);
       // One fresh promise per step, woken by the stop, rather than racing the long-lived stop promise.
       let stopped = false;
       let wake: ((value: null) => void) | null = null;
@@ -57,8 +74,7 @@ export class UserStreams {
       } catch (error) {
         stop(error);
       } finally {
-        ends.delete(end);
-        if (ends.size === 0 && this.#open.get(user) === ends) this.#open.delete(user);
+        this.delete(user, stop);
         void Promise.resolve(iterator.return?.()).catch(() => {});
       }
     });
@@ -66,15 +82,15 @@ export class UserStreams {
 
   /** Ends every stream of the user on this instance with UserForgottenError; returns how many. */
   end(user: string): number {
-    const ends = [...(this.#open.get(user) ?? [])];
-    for (const end of ends) end();
-    return ends.length;
+    const stops = [...(this.#open.get(user) ?? [])];
+    for (const stop of stops) stop(new UserForgottenError(user));
+    return stops.length;
   }
 
   /** Streams open right now, of every user. */
   get size(): number {
     let open = 0;
-    for (const ends of this.#open.values()) open += ends.size;
+    for (const stops of this.#open.values()) open += stops.size;
     return open;
   }
 }
