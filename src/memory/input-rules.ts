@@ -13,8 +13,10 @@ import {
   isPlausibleMemSyncKey,
   ABSOLUTE_PATH,
   FILE_ID,
+  FILE_NAME,
   HISTORY,
   MEMORY_CATEGORY_NAMES,
+  MAX_PATH_CHARS,
   MESSAGE_ID,
   USER_NAME,
   hasControlCharacters,
@@ -150,7 +152,7 @@ export function bioStyle(argument: string, value: string | null | undefined): Bi
 /** A folder in the user's Synvo tree: absolute, no `..`, no control characters. */
 export function folder(argument: string, path: string | null | undefined): string | undefined {
   if (path === null || path === undefined) return undefined;
-  if (!ABSOLUTE_PATH.test(path)) throw new InputError(argument, 'must be a folder such as "/" or "/reports/2024" (absolute, at most 1024 characters, no "..")');
+  if (!ABSOLUTE_PATH.test(path)) throw new InputError(argument, `must be a folder such as "/" or "/reports/2024" (absolute, at most ${MAX_PATH_CHARS} characters, no "..")`);
   return path;
 }
 
@@ -188,7 +190,7 @@ export function upload(argument: string, file: UploadInput, maxBytes = DEFAULT_M
 /** A file or folder path in the user's Synvo tree: absolute, not the root, no `..`, no control characters. */
 export function itemPath(argument: string, path: string): string {
   const v = path.trim().replace(/\/+$/, '');
-  if (!ABSOLUTE_PATH.test(v) || v.length === 1 || v.includes('//')) throw new InputError(argument, 'must be a path such as "/reports/q4.pdf" (absolute, not "/", at most 1024 characters, no "..")');
+  if (!ABSOLUTE_PATH.test(v) || v.length === 1 || v.includes('//')) throw new InputError(argument, `must be a path such as "/reports/q4.pdf" (absolute, not "/", at most ${MAX_PATH_CHARS} characters, no "..")`);
   return v;
 }
 
@@ -211,7 +213,7 @@ export function webUrl(argument: string, value: string): string {
 export function fileName(argument: string, value: string | null | undefined): string | undefined {
   if (value === null || value === undefined) return undefined;
   const v = value.trim();
-  if (!v || v.length > 255 || /[\\/]/.test(v) || hasControlCharacters(v)) throw new InputError(argument, 'must be a file name of 1 to 255 characters, without slashes');
+  if (!FILE_NAME.test(v)) throw new InputError(argument, FILE_NAME.message);
   return v;
 }
 

@@ -38,6 +38,13 @@ export function hasControlCharacters(value: string): boolean {
   return CONTROL_CHARACTERS.test(value);
 }
 
+/** A file name the caller chooses (a web page's): 1 to 255 characters, not blank, no slash, no control characters. */
+export const FILE_NAME = {
+  test: (name: unknown): name is string =>
+    typeof name === 'string' && name.trim() !== '' && name.length <= 255 && !/[\\/]/.test(name) && !hasControlCharacters(name),
+  message: 'must be a file name of 1 to 255 characters, without slashes',
+} as const;
+
 /** Longest path in the user's Synvo tree. */
 export const MAX_PATH_CHARS = 1024;
 

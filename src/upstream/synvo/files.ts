@@ -3,6 +3,7 @@ import type { ErrorBodyInfo } from '../errors.js';
 import type { InputChecks } from '../input-checks.js';
 import type { UpstreamTransport } from '../transport/index.js';
 import type { SynvoClient, WebpageInput } from '../types.js';
+import { FILE_NAME } from '../vocabulary.js';
 import { readCreateDir, readDownload, readMove, readWebpage } from './schemas/files.js';
 import { getThumbnail } from './thumbnail.js';
 
@@ -20,8 +21,7 @@ function checkWebpage(check: InputChecks, input: WebpageInput): URL {
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw check.reject('webpage', 'url must be an http or https URL');
   if (input.path !== undefined) check.path('webpage', 'path', input.path);
-  const badName = (name: string) => typeof name !== 'string' || !name.trim() || name.length > 255 || /[\\/\u0000-\u001f]/.test(name);
-  if (input.name !== undefined && badName(input.name)) throw check.reject('webpage', 'name must be 1 to 255 characters, without slashes');
+  if (input.name !== undefined && !FILE_NAME.test(input.name)) throw check.reject('webpage', `name ${FILE_NAME.message}`);
   return url;
 }
 
