@@ -11,6 +11,7 @@ import { setMaxListeners } from 'node:events';
 import type { Server } from 'node:http';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import { GatewayStream } from './gateway-stream.js';
 
 export const SHUTTING_DOWN = 'SHUTTING_DOWN';
 
@@ -83,72 +84,7 @@ export function endOnAbort<T>(
   final: () => T,
   onEnd: () => void,
 ): AsyncIterableIterator<T> {
-  const iterator = source[Symbol.asyncIterator]();
-  let finished = false;
-  let sourceClosed = false;
-  // The final value is out; the stream ends when the consumer comes back for more (so the
-  // transport has sent that value before anyone learns the subscription is over).
-  let finalDelivered = false;
-  // One fresh promise per step, woken by the abort, rather than racing one long-lived promise:
-  // reactions on that would keep every step (and the subscription) alive until shutdown.
-  let wake: ((value: null) => void) | null = null;
-  const onAbort = () => wake?.(null);
-  signal.addEventListener('abort', onAbort, { once: true });
-  const closeSource = () => {
-    if (sourceClosed) return;
-    sourceClosed = true;
-    Promise.resolve(iterator.return?.()).catch(() => {});
-  };
-  const finish = () => {
-    if (finished) return;
-    finished = true;
-    signal.removeEventListener('abort', onAbort);
-    wake = null;
-    closeSource();
-    onEnd();
-  };
-  return {
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-    async next(): Promise<IteratorResult<T>> {
-      if (finished || finalDelivered) {
-        finish();
-        return { done: true, value: undefined };
-      }
-      let step: IteratorResult<T> | null;
-      try {
-        step = await new Promise<IteratorResult<T> | null>((resolve, reject) => {
-          if (signal.aborted) return resolve(null);
-          wake = resolve;
-          iterator.next().then(resolve, reject);
-        });
-      } catch (error) {
-        sourceClosed = true;
-        finish();
-        throw error;
-      }
-      if (finished) return { done: true, value: undefined };
-      if (step === null) {
-        finalDelivered = true;
-        closeSource();
-        return { done: false, value: final() };
-      }
-      if (step.done) {
-        sourceClosed = true;
-        finish();
-      }
-      return step;
-    },
-    async return(): Promise<IteratorResult<T>> {
-      finish();
-      return { done: true, value: undefined };
-    },
-    async throw(error?: unknown): Promise<IteratorResult<T>> {
-      finish();
-      throw error;
-    },
-  };
+  return GatewayStream.of(source).endOnAbort(signal, final, onEnd);
 }
 
 export interface GracefulShutdownOptions {

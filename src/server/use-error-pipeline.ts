@@ -10,6 +10,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { isAsyncIterable, type MaskError, type Plugin } from 'graphql-yoga';
+import { GatewayStream } from './gateway-stream.js';
 
 export interface ErrorPipelineOptions {
   /** Turns any error into the one the client sees (upstream errors mapped, the rest masked). */
@@ -36,9 +37,6 @@ export interface ErrorPipeline {
   /** The stream with every result mapped; an error thrown by the source becomes a last result. */
   mapStream<T>(source: AsyncIterable<T>): AsyncIterableIterator<T>;
 }
-
-const isAbortError = (error: unknown) =>
-  error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
 
 /** One error as the client sees it: mapped or masked, and always with `extensions.code`. */
 function createClientErrorMapper(options: ErrorPipelineOptions): (error: unknown) => GraphQLError {
@@ -84,58 +82,13 @@ function mapErrorsOfResult<T>(result: T, toClientError: (error: unknown) => Grap
   return out as T;
 }
 
-/** The stream with every result mapped; an error thrown by the source becomes a last result. */
-function mapErrorsOfStream<T>(
-  source: AsyncIterable<T>,
-  mapResult: (result: T) => T,
-  toClientError: (error: unknown) => GraphQLError,
-): AsyncIterableIterator<T> {
-  const iterator = source[Symbol.asyncIterator]();
-  let finished = false;
-  let incremental = false;
-  return {
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-    async next(): Promise<IteratorResult<T>> {
-      if (finished) return { done: true, value: undefined };
-      try {
-        const step = await iterator.next();
-        if (step.done) {
-          finished = true;
-          return step;
-        }
-        if ((step.value as ResultWithErrors | null)?.hasNext !== undefined) incremental = true;
-        return { done: false, value: mapResult(step.value) };
-      } catch (error) {
-        finished = true;
-        // The client went away: nobody to tell.
-        if (isAbortError(error)) throw error;
-        const last = { errors: [toClientError(error)], ...(incremental ? { hasNext: false } : {}) };
-        return { done: false, value: last as T };
-      }
-    },
-    // Never waits on a pending `next()`: the source may be parked on an upstream read.
-    async return(value?: unknown): Promise<IteratorResult<T>> {
-      finished = true;
-      await iterator.return?.(value);
-      return { done: true, value: undefined };
-    },
-    async throw(error?: unknown): Promise<IteratorResult<T>> {
-      finished = true;
-      if (iterator.throw) await iterator.throw(error);
-      throw error;
-    },
-  };
-}
-
 export function createErrorPipeline(options: ErrorPipelineOptions): ErrorPipeline {
   const toClientError = createClientErrorMapper(options);
   const mapResult = <T>(result: T): T => mapErrorsOfResult(result, toClientError);
   return {
     toClientError,
     mapResult,
-    mapStream: <T>(source: AsyncIterable<T>) => mapErrorsOfStream(source, mapResult<T>, toClientError),
+    mapStream: <T>(source: AsyncIterable<T>) => GatewayStream.of(source).mapErrors(mapResult<T>, toClientError),
   };
 }
 

@@ -9,6 +9,7 @@
 import { getOperationAST, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { GatewayMetrics } from '../observability/metrics.js';
+import { GatewayStream } from './gateway-stream.js';
 
 export interface MetricsPluginOptions {
   /** The registry and metrics to feed and serve (from `createMetrics`). */
@@ -66,16 +67,17 @@ export function useMetrics(options: MetricsPluginOptions): Plugin {
       metrics.operations.inc({ type: 'subscription' });
       const transport = isSocketContext(args.contextValue) ? 'ws' : 'sse';
       return {
-        onSubscribeResult({ result }) {
+        onSubscribeResult({ result, setResult }) {
           if (!isAsyncIterable(result)) {
             if (transport === 'ws') countErrors(result);
             return;
           }
           metrics.openSubscriptions.inc({ transport });
-          return {
-            onNext: ({ result: next }) => countErrors(next),
-            onEnd: () => metrics.openSubscriptions.dec({ transport }),
-          };
+          // Not envelop's onNext/onEnd (one more wrapper per subscription): the gateway's one
+          // stream wrapper calls these with each value as the client gets it (errors mapped).
+          setResult(
+            GatewayStream.of(result).observe(countErrors, () => metrics.openSubscriptions.dec({ transport })),
+          );
         },
       };
     },
