@@ -126,9 +126,6 @@ export async function* askStream(
     throw coerced;
   } finally {
     // Closes the upstream connection at once when the consumer leaves early or anything failed.
-    if (!stream.body.destroyed) stream.body.destroy();
-    stream.release();
-    const { status, attempts, startedAt } = stream;
-    transport.report({ endpoint: 'askStream', method: 'POST', durationMs: performance.now() - startedAt, status, attempts, ...(errorCode ? { errorCode } : {}) });
+    transport.finishStream(stream, { endpoint: 'askStream', method: 'POST' }, errorCode);
   }
 }

@@ -62,9 +62,6 @@ export async function getThumbnail(
     errorCode = coerced.code;
     throw coerced;
   } finally {
-    if (!stream.body.destroyed) stream.body.destroy();
-    stream.release();
-    const { status, attempts, startedAt } = stream;
-    transport.report({ endpoint: 'thumbnail', method: 'GET', durationMs: performance.now() - startedAt, status, attempts, ...(errorCode ? { errorCode } : {}) });
+    transport.finishStream(stream, { endpoint: 'thumbnail', method: 'GET' }, errorCode);
   }
 }

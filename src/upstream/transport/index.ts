@@ -18,6 +18,8 @@ import { CallFailure, createRetryPolicy } from './retry.js';
 export { resolveClientOptions } from './request.js';
 export type { JsonResult, OpenStream, QueryValue, ResolvedClientOptions, RetryMode, UpstreamRequest } from './request.js';
 
+export type OpenedStream = OpenStream & { attempts: number; startedAt: number };
+
 export interface UpstreamTransport {
   readonly service: ServiceName;
   readonly options: ResolvedClientOptions;
@@ -28,11 +30,16 @@ export interface UpstreamTransport {
    */
   requestJson<T>(req: UpstreamRequest, read: (res: JsonResult) => T): Promise<T>;
   /** Opens a streaming response (status 2xx checked); the caller reads, then `release()`s. */
-  openStream(req: UpstreamRequest): Promise<OpenStream & { attempts: number; startedAt: number }>;
+  openStream(req: UpstreamRequest): Promise<OpenedStream>;
   /** Coerces any failure of `endpoint` into an UpstreamError (the one place, with this client's secrets). */
   coerce(error: unknown, endpoint: string, signal?: AbortSignal, statusCodes?: UpstreamRequest['statusCodes'], callKey?: string): UpstreamError;
   /** Reports a finished call to `onCall` (never throws). */
   report(info: Omit<UpstreamCallInfo, 'service'>): void;
+  /**
+   * Ends a stream from `openStream` once its reader is done or failed: closes the upstream
+   * connection at once if the body is still open, gives the slot back and reports the call.
+   */
+  finishStream(stream: OpenedStream, call: { endpoint: string; method: string }, errorCode?: UpstreamError['code']): void;
   /** Lets calls in flight finish for up to `closeTimeoutMs`, then destroys what is left (a stalled stream). */
   close(): Promise<void>;
 }
@@ -112,6 +119,16 @@ export function createUpstreamTransport(service: ServiceName, baseUrl: string, a
         throw failed(req, startedAt, failure);
       }
     },
+    finishStream: streamFinisher(report),
     close: () => pool.close(),
+  };
+}
+
+function streamFinisher(report: UpstreamTransport['report']): UpstreamTransport['finishStream'] {
+  return (stream, { endpoint, method }, errorCode) => {
+    if (!stream.body.destroyed) stream.body.destroy();
+    stream.release();
+    const { status, attempts, startedAt } = stream;
+    report({ endpoint, method, durationMs: performance.now() - startedAt, status, attempts, ...(errorCode ? { errorCode } : {}) });
   };
 }
